@@ -1,0 +1,57 @@
+import { type Tensor } from '../tensor.js';
+import { stopGradient, sub, exp, log, add, mul } from './elementwise.js';
+import { emit, needFloat, normAxes } from './core.js';
+import { reshape } from './shape.js';
+
+function reduced(x: Tensor, axes: number[], keepdims: boolean): number[] {
+  return keepdims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
+}
+
+function reduce(op: string, x: Tensor, axes: number | readonly number[] | undefined, keepdims: boolean): Tensor {
+  needFloat(op, x);
+  const ax = normAxes(op, axes, x);
+  if (ax.length === 0) return x;
+  const attrs = { axes: { kind: 'ints' as const, v: ax }, keepdims: { kind: 'int' as const, v: keepdims ? 1 : 0 } };
+  return emit(op, [x], attrs, reduced(x, ax, keepdims), 'float32');
+}
+
+/**
+ * Sum over axes (all axes when omitted).
+ *
+ * @example
+ * sum(logpx, 1) // [B,784] → [B]: log p(x|z) per example
+ */
+export const sum = (x: Tensor, axes?: number | readonly number[], keepdims = false): Tensor => reduce('ReduceSum', x, axes, keepdims);
+
+/**
+ * Max over axes (all axes when omitted). Ties share the gradient equally.
+ *
+ * @example
+ * max(logits, 1, true) // [B,K] → [B,1]
+ */
+export const max = (x: Tensor, axes?: number | readonly number[], keepdims = false): Tensor => reduce('ReduceMax', x, axes, keepdims);
+
+/**
+ * Mean over axes, as a sum times 1/n (so one VJP rule serves both).
+ *
+ * @example
+ * mean(sum(nll, 1)) // nats per example
+ */
+export function mean(x: Tensor, axes?: number | readonly number[], keepdims = false): Tensor {
+  const ax = normAxes('mean', axes, x);
+  const n = ax.reduce((p, a) => p * x.shape[a], 1);
+  return mul(sum(x, ax, keepdims), 1 / n);
+}
+
+/**
+ * log Σ exp(x) over axes, stabilized by the (gradient-free) max.
+ *
+ * @example
+ * logsumexp(logw, 1) // [B,K] → [B]: importance-weighted bound before − log K
+ */
+export function logsumexp(x: Tensor, axes?: number | readonly number[], keepdims = false): Tensor {
+  const ax = normAxes('logsumexp', axes, x);
+  const m = stopGradient(max(x, ax, true));
+  const s = add(log(sum(exp(sub(x, m)), ax, true)), m);
+  return keepdims ? s : reshape(s, reduced(x, ax, false));
+}

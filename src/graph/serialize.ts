@@ -1,0 +1,128 @@
+import { VaekitError } from '../errors.js';
+import { ONNX_DTYPE, type DType } from './dtype.js';
+import { ATTR_TYPE, ModelProto } from './onnxSchema.js';
+import { type Attr, type Graph, type Node, type Tensor } from './tensor.js';
+
+/** Opset and IR version of every model vaekit writes (opset 17 ↔ IR 8). */
+export const OPSET = 17;
+export const IR_VERSION = 8;
+
+// Static arguments that ONNX (opset 17) takes as int64 input tensors rather than attributes, in input order.
+const ATTR_INPUTS: Record<string, string[]> = {
+  Reshape: ['shape'],
+  Expand: ['shape'],
+  ReduceSum: ['axes'],
+  Pad: ['pads'],
+  Slice: ['starts', 'ends', 'axes', 'steps'],
+};
+
+// vaekit-only ops and the ONNX op each becomes.
+const OP_ALIAS: Record<string, string> = { StopGradient: 'Identity' };
+
+/** Nodes needed to compute `outputs`, in topological (creation) order. */
+export function liveNodes(graph: Graph, outputs: readonly Tensor[]): Node[] {
+  const live = new Set<Node>();
+  const stack = outputs.map((t) => t.node).filter((n): n is Node => n !== null);
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (live.has(n)) continue;
+    live.add(n);
+    for (const i of n.inputs) if (i.node) stack.push(i.node);
+  }
+  return graph.nodes.filter((n) => live.has(n));
+}
+
+/** Options for {@link toOnnx}. */
+export interface ToOnnxOptions {
+  name?: string;
+  docString?: string;
+}
+
+/**
+ * Serializes the part of a graph that computes `outputs` to ONNX ModelProto bytes (opset 17). All declared
+ * graph inputs are kept so feeds stay stable. The same graph always gives the same bytes.
+ *
+ * @example
+ * const bytes = toOnnx(g, { loss }); // any ONNX tool can read it
+ */
+export function toOnnx(graph: Graph, outputs: Record<string, Tensor>, opts: ToOnnxOptions = {}): Uint8Array {
+  const outs = Object.entries(outputs);
+  if (outs.length === 0) throw new VaekitError('toOnnx: a model needs at least one output', 'E_GRAPH');
+  const inputNames = new Set(graph.inputs.map((i) => i.name));
+  for (const [name, t] of outs) {
+    if (t.graph !== graph) throw new VaekitError(`toOnnx: output "${name}" belongs to another graph`, 'E_GRAPH');
+    if (inputNames.has(name)) throw new VaekitError(`toOnnx: output "${name}" has the same name as an input`, 'E_GRAPH');
+  }
+  const nameOf = (t: Tensor) => t.inputName ?? `t${t.id}`;
+  const nodes: object[] = [];
+  const initializers: object[] = [];
+  for (const n of liveNodes(graph, outs.map(([, t]) => t))) {
+    if (n.op === 'Constant') {
+      const v = n.attrs.value as Extract<Attr, { kind: 'tensor' }>;
+      initializers.push(tensorProto(nameOf(n.outputs[0]), v.dtype, v.shape, v.data));
+      continue;
+    }
+    const extra = ATTR_INPUTS[n.op] ?? [];
+    const inputs = n.inputs.map(nameOf);
+    for (const a of extra) {
+      const v = (n.attrs[a] as Extract<Attr, { kind: 'ints' }>).v;
+      const cname = `t${n.id}_${a}`;
+      initializers.push(tensorProto(cname, 'int64', [v.length], BigInt64Array.from(v.map(BigInt))));
+      inputs.push(cname);
+    }
+    const attribute = Object.entries(n.attrs)
+      .filter(([k]) => !extra.includes(k))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => attrProto(k, v));
+    nodes.push({ name: `n${n.id}`, opType: OP_ALIAS[n.op] ?? n.op, input: inputs, output: n.outputs.map(nameOf), attribute });
+  }
+  // Each output gets its own name through an Identity (ORT removes them), so one tensor may appear twice.
+  for (const [name, t] of outs) nodes.push({ name: `out_${name}`, opType: 'Identity', input: [nameOf(t)], output: [name], attribute: [] });
+  const model = {
+    irVersion: IR_VERSION,
+    opsetImport: [{ domain: '', version: OPSET }],
+    producerName: 'vaekit',
+    producerVersion: '0.1.0',
+    docString: opts.docString ?? '',
+    graph: {
+      name: opts.name ?? 'vaekit',
+      node: nodes,
+      initializer: initializers,
+      input: graph.inputs.map((i) => valueInfo(i.name, i.tensor)),
+      output: outs.map(([name, t]) => valueInfo(name, t)),
+    },
+  };
+  const err = ModelProto.verify(model);
+  if (err) throw new Error(`toOnnx: internal error building ModelProto: ${err}`);
+  return ModelProto.encode(ModelProto.fromObject(model)).finish();
+}
+
+function valueInfo(name: string, t: Tensor): object {
+  return {
+    name,
+    type: { tensorType: { elemType: ONNX_DTYPE[t.dtype], shape: { dim: t.shape.map((d) => ({ dimValue: d })) } } },
+  };
+}
+
+function tensorProto(name: string, dtype: DType, shape: readonly number[], data: Float32Array | BigInt64Array | Uint8Array): object {
+  // raw_data is little-endian; typed arrays on every platform vaekit runs on are little-endian too.
+  const raw = new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
+  return { name, dims: [...shape], dataType: ONNX_DTYPE[dtype], rawData: raw };
+}
+
+function attrProto(name: string, a: Attr): object {
+  switch (a.kind) {
+    case 'int':
+      return { name, type: ATTR_TYPE.int, i: a.v };
+    case 'float':
+      return { name, type: ATTR_TYPE.float, f: a.v };
+    case 'ints':
+      return { name, type: ATTR_TYPE.ints, ints: a.v };
+    case 'floats':
+      return { name, type: ATTR_TYPE.floats, floats: a.v };
+    case 'string':
+      return { name, type: ATTR_TYPE.string, s: new TextEncoder().encode(a.v) };
+    case 'tensor':
+      return { name, type: ATTR_TYPE.tensor, t: tensorProto('', a.dtype, a.shape, a.data) };
+  }
+}

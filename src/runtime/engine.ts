@@ -1,0 +1,137 @@
+import type * as Ort from 'onnxruntime-common';
+import { VaekitError } from '../errors.js';
+import { fmtShape, sizeOf, type DType } from '../graph/dtype.js';
+import { toOnnx } from '../graph/serialize.js';
+import { type Graph, type Tensor } from '../graph/tensor.js';
+
+/** The part of an onnxruntime module (onnxruntime-node or onnxruntime-web) vaekit uses. */
+export interface OrtModule {
+  InferenceSession: typeof Ort.InferenceSession;
+  Tensor: typeof Ort.Tensor;
+}
+
+/** Options for {@link Engine}. */
+export interface EngineOptions {
+  /** Intra-op threads; defaults to the machine's cores. */
+  threads?: number;
+  /** ORT execution providers, e.g. ['cpu'] (node) or ['wasm'] / ['webgpu'] (web). */
+  executionProviders?: string[];
+}
+
+/** Values a compiled graph is fed with and returns. */
+export type HostArray = Float32Array | BigInt64Array | Uint8Array;
+
+/**
+ * Compiles vaekit graphs into ONNX Runtime sessions. One engine per backend; the Node entry
+ * (`vaekit/node`) makes one over onnxruntime-node, the browser over onnxruntime-web.
+ *
+ * @example
+ * const engine = new Engine(ort, { threads: 2 });
+ * const f = await engine.compile(g, { loss }, 'loss');
+ * const { loss } = await f.run({ x: batch });
+ */
+export class Engine {
+  readonly threads: number;
+  constructor(readonly ort: OrtModule, readonly opts: EngineOptions = {}) {
+    const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+    this.threads = opts.threads ?? cores;
+    if (!Number.isInteger(this.threads) || this.threads < 1) throw new VaekitError(`threads must be a positive integer, got ${opts.threads}`, 'E_CONFIG');
+  }
+
+  /** Serializes `outputs` of `graph` and creates an ORT session for it (compiled once, run many times). */
+  async compile(graph: Graph, outputs: Record<string, Tensor>, name = 'graph'): Promise<CompiledGraph> {
+    return this.compileBytes(toOnnx(graph, outputs, { name }), graph, outputs, name);
+  }
+
+  /** Creates a session from ONNX bytes already built from `graph`. */
+  async compileBytes(bytes: Uint8Array, graph: Graph, outputs: Record<string, Tensor>, name: string): Promise<CompiledGraph> {
+    let session: Ort.InferenceSession;
+    try {
+      session = await this.ort.InferenceSession.create(bytes, {
+        intraOpNumThreads: this.threads,
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+        graphOptimizationLevel: 'all',
+        executionProviders: this.opts.executionProviders,
+      });
+    } catch (e) {
+      const ins = graph.inputs.map((i) => `${i.name}${fmtShape(i.tensor.shape)}`).join(', ');
+      throw new VaekitError(`ONNX Runtime refused graph "${name}" (inputs ${ins}): ${(e as Error).message}`, 'E_ORT');
+    }
+    const sig = (t: Tensor): Signature => ({ shape: [...t.shape], dtype: t.dtype });
+    const inputs = Object.fromEntries(graph.inputs.map((i) => [i.name, sig(i.tensor)]));
+    const outs = Object.fromEntries(Object.entries(outputs).map(([k, t]) => [k, sig(t)]));
+    return new CompiledGraph(this.ort, session, name, inputs, outs, bytes);
+  }
+}
+
+/** Static shape and dtype of a graph input or output. */
+export interface Signature {
+  shape: number[];
+  dtype: DType;
+}
+
+const ORT_TYPE: Record<DType, 'float32' | 'int64' | 'bool'> = { float32: 'float32', int64: 'int64', bool: 'bool' };
+
+/**
+ * A graph compiled into an ORT session. `run` checks feeds against the static signature first, so a wrong
+ * shape names the input instead of failing inside ORT.
+ */
+export class CompiledGraph {
+  constructor(
+    private readonly ort: OrtModule,
+    readonly session: Ort.InferenceSession,
+    readonly name: string,
+    readonly inputs: Record<string, Signature>,
+    readonly outputs: Record<string, Signature>,
+    readonly bytes: Uint8Array,
+  ) {}
+
+  /** Wraps a host array as an ORT tensor of the input's (or output's) signature, without copying. */
+  tensor(name: string, data: HostArray): Ort.Tensor {
+    const sig = this.inputs[name] ?? this.outputs[name];
+    if (!sig) throw new VaekitError(`graph "${this.name}" has no input or output "${name}"`, 'E_FEED');
+    this.check(name, sig, data);
+    return new this.ort.Tensor(ORT_TYPE[sig.dtype], data as Float32Array, sig.shape);
+  }
+
+  /**
+   * Runs the session. Feeds may be host arrays or ORT tensors made by {@link tensor}; `fetches`, when
+   * given, are preallocated ORT tensors ORT writes into (no copy through JavaScript).
+   */
+  async run(feeds: Record<string, HostArray | Ort.Tensor>, fetches?: Record<string, Ort.Tensor>): Promise<Record<string, HostArray>> {
+    const ortFeeds: Record<string, Ort.Tensor> = {};
+    for (const [name, sig] of Object.entries(this.inputs)) {
+      const v = feeds[name];
+      if (v === undefined) throw new VaekitError(`graph "${this.name}": missing input "${name}" ${sig.dtype}${fmtShape(sig.shape)}`, 'E_FEED');
+      ortFeeds[name] = ArrayBuffer.isView(v) ? this.tensor(name, v as HostArray) : (v as Ort.Tensor);
+    }
+    for (const k of Object.keys(feeds)) {
+      if (!(k in this.inputs)) throw new VaekitError(`graph "${this.name}" has no input "${k}"; inputs: ${Object.keys(this.inputs).join(', ')}`, 'E_FEED');
+    }
+    let res: Ort.InferenceSession.OnnxValueMapType;
+    try {
+      res = fetches ? await this.session.run(ortFeeds, fetches) : await this.session.run(ortFeeds);
+    } catch (e) {
+      throw new VaekitError(`ONNX Runtime failed running graph "${this.name}": ${(e as Error).message}`, 'E_ORT');
+    }
+    const out: Record<string, HostArray> = {};
+    for (const k of Object.keys(this.outputs)) out[k] = (res[k] as Ort.Tensor).data as HostArray;
+    return out;
+  }
+
+  private check(name: string, sig: Signature, data: HostArray): void {
+    const want = sig.dtype === 'float32' ? Float32Array : sig.dtype === 'int64' ? BigInt64Array : Uint8Array;
+    if (!(data instanceof want)) {
+      throw new VaekitError(`graph "${this.name}": "${name}" must be ${sig.dtype} (${want.name}), got ${data.constructor.name}`, 'E_FEED');
+    }
+    if (data.length !== sizeOf(sig.shape)) {
+      throw new VaekitError(`graph "${this.name}": "${name}" must have shape ${fmtShape(sig.shape)} (${sizeOf(sig.shape)} values), got ${data.length} values`, 'E_FEED');
+    }
+  }
+
+  /** Frees the ORT session. */
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}

@@ -1,0 +1,65 @@
+// Every differentiable op's VJP against central finite differences (see helpers/gradcheck.ts).
+import { test } from 'node:test';
+import * as o from '../../src/graph/ops/index.js';
+import { gradCheck } from '../helpers/gradcheck.js';
+
+const positive = (_i: number, n: number) => Float32Array.from({ length: n }, (_, k) => 0.5 + ((k * 7919) % 13) / 8);
+
+test('elementwise binary ops with broadcasting', async () => {
+  await gradCheck([[3, 4], [4]], o.add);
+  await gradCheck([[3, 1], [1, 4]], o.sub);
+  await gradCheck([[2, 3, 4], [3, 1]], o.mul);
+  await gradCheck([[3, 4], [3, 4]], (a, b) => o.div(a, o.add(o.mul(b, b), 1)));
+  await gradCheck([[3, 4]], (a) => o.add(a, 2));
+});
+
+test('unary ops', async () => {
+  for (const f of [o.neg, o.exp, o.softplus, o.sigmoid, o.tanh, o.relu, o.square, o.abs]) await gradCheck([[3, 5]], f);
+  await gradCheck([[3, 5]], (x) => o.leakyRelu(x, 0.2));
+  await gradCheck([[3, 5]], o.log, { init: positive });
+  await gradCheck([[3, 5]], o.sqrt, { init: positive });
+});
+
+test('reductions: sum, mean, max, logsumexp', async () => {
+  await gradCheck([[2, 3, 4]], (x) => o.sum(x, [0, 2]));
+  await gradCheck([[2, 3, 4]], (x) => o.sum(x, 1, true));
+  await gradCheck([[2, 3, 4]], (x) => o.mean(x, -1));
+  await gradCheck([[3, 5]], (x) => o.max(x, 1));
+  await gradCheck([[3, 5]], (x) => o.max(x));
+  await gradCheck([[3, 5]], (x) => o.logsumexp(x, 1));
+  await gradCheck([[2, 3, 4]], (x) => o.logsumexp(x, [0, 2], true));
+});
+
+test('shape ops: reshape, transpose, concat, slice, expand, pad', async () => {
+  await gradCheck([[2, 6]], (x) => o.mul(o.reshape(x, [3, 4]), o.reshape(x, [3, 4])));
+  await gradCheck([[2, 3, 4]], (x) => o.transpose(x, [2, 0, 1]));
+  await gradCheck([[2, 3], [2, 2]], (a, b) => o.concat([a, o.exp(b)], 1));
+  await gradCheck([[4, 7]], (x) => o.slice(x, [1, 1], [3, 6], [0, 1]));
+  await gradCheck([[4, 7]], (x) => o.slice(x, [0, 1], [4, 7], [0, 1], [3, 2]));
+  await gradCheck([[3, 1]], (x) => o.expand(x, [2, 3, 4]));
+  await gradCheck([[3, 4]], (x) => o.pad(x, [1, -1, 0, 2]));
+});
+
+test('matmul (2-D and batched) and gemm with every transposition', async () => {
+  await gradCheck([[3, 4], [4, 5]], o.matmul);
+  await gradCheck([[2, 3, 4], [4, 2]], o.matmul);
+  for (const transA of [false, true]) {
+    for (const transB of [false, true]) {
+      const a = transA ? [4, 3] : [3, 4];
+      const b = transB ? [5, 4] : [4, 5];
+      await gradCheck([a, b, [5]], (x, y, c) => o.gemm(x, y, c, { transA, transB, alpha: 0.7 }));
+    }
+  }
+});
+
+test('where and comparisons route gradients by the condition', async () => {
+  await gradCheck([[3, 4], [3, 4], [4]], (c, a, b) => o.where(o.greater(c, 0), a, b));
+  await gradCheck([[3, 4]], (x) => o.mul(x, o.cast(o.less(x, 0.3))));
+});
+
+test('conv2d and convTranspose2d with stride and padding', async () => {
+  await gradCheck([[2, 2, 5, 5], [3, 2, 3, 3], [3]], (x, w, b) => o.conv2d(x, w, b, { stride: 2, pad: 1 }), { tol: 3e-2 });
+  await gradCheck([[1, 2, 6, 5], [2, 2, 2, 3]], (x, w) => o.conv2d(x, w, undefined, { stride: [2, 1], pad: [0, 1, 1, 0] }), { tol: 3e-2 });
+  await gradCheck([[2, 3, 3, 3], [3, 2, 4, 4], [2]], (x, w, b) => o.convTranspose2d(x, w, b, { stride: 2, pad: 1 }), { tol: 3e-2 });
+  await gradCheck([[1, 2, 3, 2], [2, 1, 3, 3]], (x, w) => o.convTranspose2d(x, w, undefined, { stride: 2, pad: 1, outputPadding: 1 }), { tol: 3e-2 });
+});
