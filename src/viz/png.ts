@@ -1,0 +1,114 @@
+/**
+ * PNG bytes ⇄ pixels, isomorphic (fast-png: pure JS, no `node:*`).
+ * Encoding writes 8-bit grey/RGB/RGBA; decoding accepts any PNG (grey, grey+alpha, RGB, RGBA,
+ * palette, 1–16 bits) and returns one grey channel in [0, 1], the form every vaekit model reads.
+ */
+import { convertIndexedToRgb, decode, encode, hasPngSignature, type DecodedPng } from 'fast-png';
+import { VaekitError } from '../errors.js';
+
+/** 8-bit pixels, row-major, `channels` interleaved values per pixel: data.length = width*height*channels. */
+export interface RasterImage {
+  width: number;
+  height: number;
+  data: Uint8Array | Uint8ClampedArray;
+  /** 1 grey, 3 RGB, 4 RGBA. Default 1. */
+  channels?: 1 | 3 | 4;
+}
+
+/** A decoded PNG as one grey channel. */
+export interface GreyImage {
+  width: number;
+  height: number;
+  /** Channels stored in the file (1 grey or palette, 2 grey+alpha, 3 RGB, 4 RGBA); `data` is always grey. */
+  channels: number;
+  /** [height*width] grey values in [0, 1], row-major. */
+  data: Float32Array;
+}
+
+/**
+ * Encode 8-bit pixels as PNG bytes.
+ *
+ * @example
+ * const png = encodePng(imageGrid(recons, { h: 28, w: 28 })); // grey grid → PNG file bytes
+ */
+export function encodePng(img: RasterImage): Uint8Array {
+  const channels = img.channels ?? 1;
+  const { width, height, data } = img;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new VaekitError(`encodePng: width and height must be positive integers, got ${width}×${height}`, 'E_ARG');
+  }
+  if (![1, 3, 4].includes(channels)) {
+    throw new VaekitError(`encodePng: channels must be 1, 3 or 4, got ${channels}`, 'E_ARG');
+  }
+  if (data.length !== width * height * channels) {
+    throw new VaekitError(
+      `encodePng: data has ${data.length} values, expected width*height*channels = ${width}*${height}*${channels} = ${width * height * channels}`,
+      'E_ARG',
+    );
+  }
+  return encode({ width, height, data, channels, depth: 8 });
+}
+
+/**
+ * Decode PNG bytes to grey in [0, 1]. Colour becomes luma (Rec. 601: 0.299 R + 0.587 G + 0.114 B,
+ * as PIL's "L" mode); alpha is composited over `background` (default 0 = black, as white-on-black
+ * digit datasets); 16-bit and low-bit-depth values are scaled by their own maximum.
+ * `source` (a path or URL) only names the file in errors.
+ *
+ * @example
+ * const img = decodePng(await readFile('digit.png'), 'digit.png'); // { width: 28, height: 28, data: Float32Array(784) }
+ */
+export function decodePng(bytes: Uint8Array, source: string, opts: { background?: number } = {}): GreyImage {
+  if (!hasPngSignature(bytes)) {
+    throw new VaekitError(`${source}: not a PNG file (the first 8 bytes are not the PNG signature); give a .png image`, 'E_DATA');
+  }
+  let png: DecodedPng;
+  let rgb: Uint8Array | null = null; // palette images expanded to [h*w, 3|4]
+  try {
+    png = decode(bytes);
+    if (png.palette) rgb = convertIndexedToRgb(png);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new VaekitError(`${source}: unreadable PNG (${why}); the file is truncated or corrupted, re-export it`, 'E_DATA');
+  }
+  const { width, height } = png;
+  const background = opts.background ?? 0;
+  const out = new Float32Array(width * height);
+  if (rgb) {
+    const c = png.palette![0]?.length ?? 3; // 3 = RGB, 4 = RGBA (tRNS present)
+    for (let i = 0; i < out.length; i++) out[i] = toGrey(rgb, i * c, c, 255, background);
+    return { width, height, channels: png.channels, data: out };
+  }
+  const c = png.channels;
+  const max = 2 ** png.depth - 1;
+  // Depths 1/2/4 exist only for one-channel grey; fast-png leaves them packed, each row byte-aligned.
+  const values = png.depth < 8 ? unpackRows(png.data as Uint8Array, width, height, png.depth) : png.data;
+  for (let i = 0; i < out.length; i++) out[i] = toGrey(values, i * c, c, max, background);
+  return { width, height, channels: c, data: out };
+}
+
+/** Grey of the pixel at `values[o .. o+c)`: c=1 grey, 2 grey+alpha, 3 RGB, 4 RGBA; values scaled by `max`. */
+function toGrey(values: ArrayLike<number>, o: number, c: number, max: number, background: number): number {
+  const luma = c >= 3 ? 0.299 * values[o] + 0.587 * values[o + 1] + 0.114 * values[o + 2] : values[o];
+  const g = luma / max;
+  if (c === 2 || c === 4) {
+    const a = values[o + c - 1] / max;
+    return a * g + (1 - a) * background;
+  }
+  return g;
+}
+
+/** [h, ceil(w*depth/8)] packed samples (MSB first) → [h*w] one value per pixel. */
+function unpackRows(packed: Uint8Array, width: number, height: number, depth: number): Uint8Array {
+  const out = new Uint8Array(width * height);
+  const rowBytes = Math.ceil((width * depth) / 8);
+  const mask = (1 << depth) - 1;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const bit = x * depth;
+      const byte = packed[y * rowBytes + (bit >> 3)];
+      out[y * width + x] = (byte >> (8 - depth - (bit & 7))) & mask;
+    }
+  }
+  return out;
+}
