@@ -12,5 +12,5 @@ export * from './index.js';
  * const engine = nodeEngine({ threads: 2 });
  */
 export function nodeEngine(opts: EngineOptions = {}): Engine {
-  return new Engine(ort as unknown as ConstructorParameters<typeof Engine>[0], { threads: opts.threads ?? os.availableParallelism(), ...opts });
+  return new Engine(ort as unknown as ConstructorParameters<typeof Engine>[0], { ...opts, threads: opts.threads ?? os.availableParallelism() });
 }

@@ -19,6 +19,20 @@ const ATTR_INPUTS: Record<string, string[]> = {
 // vaekit-only ops and the ONNX op each becomes.
 const OP_ALIAS: Record<string, string> = { StopGradient: 'Identity' };
 
+// Ops written as several ONNX nodes because ORT's own kernel is slow. ORT's CPU Softplus is scalar code
+// (≈10× slower than its vectorized Sigmoid/Log); softplus(x) = relu(x) − log σ(|x|) is exact and stable
+// (σ(|x|) ∈ [½, 1]). Autodiff still sees one Softplus node with its one VJP rule.
+type Lowering = (input: string, output: string, tmp: (k: string) => string) => { opType: string; input: string[]; output: string[] }[];
+const LOWERINGS: Record<string, Lowering> = {
+  Softplus: (x, y, tmp) => [
+    { opType: 'Relu', input: [x], output: [tmp('relu')] },
+    { opType: 'Abs', input: [x], output: [tmp('abs')] },
+    { opType: 'Sigmoid', input: [tmp('abs')], output: [tmp('sig')] },
+    { opType: 'Log', input: [tmp('sig')], output: [tmp('log')] },
+    { opType: 'Sub', input: [tmp('relu'), tmp('log')], output: [y] },
+  ],
+};
+
 /** Nodes needed to compute `outputs`, in topological (creation) order. */
 export function liveNodes(graph: Graph, outputs: readonly Tensor[]): Node[] {
   const live = new Set<Node>();
@@ -53,7 +67,15 @@ export function toOnnx(graph: Graph, outputs: Record<string, Tensor>, opts: ToOn
     if (t.graph !== graph) throw new VaekitError(`toOnnx: output "${name}" belongs to another graph`, 'E_GRAPH');
     if (inputNames.has(name)) throw new VaekitError(`toOnnx: output "${name}" has the same name as an input`, 'E_GRAPH');
   }
-  const nameOf = (t: Tensor) => t.inputName ?? `t${t.id}`;
+  // A node output that is a graph output takes the output's name directly (no Identity copy); a tensor
+  // exposed under several names, or a graph input exposed as an output, goes through an Identity.
+  const outName = new Map<Tensor, string>();
+  const viaIdentity: [string, Tensor][] = [];
+  for (const [name, t] of outs) {
+    if (t.node && !outName.has(t)) outName.set(t, name);
+    else viaIdentity.push([name, t]);
+  }
+  const nameOf = (t: Tensor) => t.inputName ?? outName.get(t) ?? `t${t.id}`;
   const nodes: object[] = [];
   const initializers: object[] = [];
   for (const n of liveNodes(graph, outs.map(([, t]) => t))) {
@@ -74,10 +96,15 @@ export function toOnnx(graph: Graph, outputs: Record<string, Tensor>, opts: ToOn
       .filter(([k]) => !extra.includes(k))
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([k, v]) => attrProto(k, v));
+    const lower = LOWERINGS[n.op];
+    if (lower) {
+      const parts = lower(inputs[0], nameOf(n.outputs[0]), (k) => `t${n.id}_${k}`);
+      parts.forEach((p, i) => nodes.push({ name: `n${n.id}_${i}`, attribute: [], ...p }));
+      continue;
+    }
     nodes.push({ name: `n${n.id}`, opType: OP_ALIAS[n.op] ?? n.op, input: inputs, output: n.outputs.map(nameOf), attribute });
   }
-  // Each output gets its own name through an Identity (ORT removes them), so one tensor may appear twice.
-  for (const [name, t] of outs) nodes.push({ name: `out_${name}`, opType: 'Identity', input: [nameOf(t)], output: [name], attribute: [] });
+  for (const [name, t] of viaIdentity) nodes.push({ name: `out_${name}`, opType: 'Identity', input: [nameOf(t)], output: [name], attribute: [] });
   const model = {
     irVersion: IR_VERSION,
     opsetImport: [{ domain: '', version: OPSET }],

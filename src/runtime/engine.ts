@@ -99,7 +99,7 @@ export class CompiledGraph {
    * Runs the session. Feeds may be host arrays or ORT tensors made by {@link tensor}; `fetches`, when
    * given, are preallocated ORT tensors ORT writes into (no copy through JavaScript).
    */
-  async run(feeds: Record<string, HostArray | Ort.Tensor>, fetches?: Record<string, Ort.Tensor>): Promise<Record<string, HostArray>> {
+  async run(feeds: Record<string, HostArray | Ort.Tensor>, fetches?: Record<string, Ort.Tensor | null>): Promise<Record<string, HostArray>> {
     const ortFeeds: Record<string, Ort.Tensor> = {};
     for (const [name, sig] of Object.entries(this.inputs)) {
       const v = feeds[name];
@@ -111,7 +111,9 @@ export class CompiledGraph {
     }
     let res: Ort.InferenceSession.OnnxValueMapType;
     try {
-      res = fetches ? await this.session.run(ortFeeds, fetches) : await this.session.run(ortFeeds);
+      // outputs without a preallocated tensor are allocated by ORT (null entries)
+      const all = fetches ? Object.fromEntries(Object.keys(this.outputs).map((k) => [k, fetches[k] ?? null])) : undefined;
+      res = all ? await this.session.run(ortFeeds, all) : await this.session.run(ortFeeds);
     } catch (e) {
       throw new VaekitError(`ONNX Runtime failed running graph "${this.name}": ${(e as Error).message}`, 'E_ORT');
     }

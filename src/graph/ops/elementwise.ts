@@ -22,6 +22,8 @@ export const sub = (a: TensorLike, b: TensorLike): Tensor => binary('Sub', a, b)
 export const mul = (a: TensorLike, b: TensorLike): Tensor => binary('Mul', a, b);
 /** a / b elementwise, broadcasting. @example div(m, add(sqrt(v), 1e-8)) */
 export const div = (a: TensorLike, b: TensorLike): Tensor => binary('Div', a, b);
+/** aᵇ elementwise, broadcasting (a > 0 where b is differentiated). @example pow(0.9, step) // Adam's β₁ᵗ */
+export const pow = (a: TensorLike, b: TensorLike): Tensor => binary('Pow', a, b);
 
 /** −x. @example neg(logp) */
 export const neg = (x: Tensor): Tensor => unary('Neg', x);

@@ -1,0 +1,147 @@
+import type * as Ort from 'onnxruntime-common';
+import { sizeOf } from '../graph/dtype.js';
+import { type CompiledGraph, type Engine, type HostArray } from '../runtime/engine.js';
+import { type Optimizer } from './optimizer.js';
+import { buildTrainStep, stepNames, type TrainStepSpec } from './trainStep.js';
+
+/** Parameters or optimizer state: name → flat float32 values. */
+export type Params = Record<string, Float32Array>;
+
+/** Host copies of the whole trainable state: parameters, optimizer slots, step count. */
+export interface TrainState {
+  params: Params;
+  /** slot → param name → values */
+  opt: Record<string, Params>;
+  step: number;
+}
+
+/**
+ * Runs compiled training steps with the state kept in two preallocated buffer sets that swap roles
+ * each step (ORT reads set A and writes set B, then the reverse), so parameters and optimizer state never
+ * pass through JavaScript between steps. One compiled graph per distinct batch shape (e.g. the last,
+ * partial batch of an epoch).
+ *
+ * @example
+ * const runner = await StepRunner.create(engine, spec, initialParams);
+ * const metrics = await runner.step({ x: batch, eps: noise });
+ */
+export class StepRunner {
+  private graphs = new Map<string, Promise<CompiledGraph>>();
+  private sets: [Record<string, Float32Array>, Record<string, Float32Array>];
+  private cur = 0;
+  private stepCount: number;
+  private readonly lrBuf = new Float32Array(1);
+  private readonly stepBuf = new Float32Array(1);
+  lr: number;
+
+  private constructor(
+    private readonly engine: Engine,
+    private readonly spec: Omit<TrainStepSpec, 'data'>,
+    private readonly dataSpec: TrainStepSpec['data'],
+    init: TrainState,
+  ) {
+    this.lr = spec.optimizer.lr;
+    this.stepCount = init.step;
+    const names = Object.keys(spec.params);
+    const make = () => {
+      const set: Record<string, Float32Array> = {};
+      for (const k of names) {
+        set[stepNames.param(k)] = new Float32Array(sizeOf(spec.params[k]));
+        for (const s of spec.optimizer.slots) set[stepNames.state(s, k)] = new Float32Array(sizeOf(spec.params[k]));
+      }
+      return set;
+    };
+    this.sets = [make(), make()];
+    this.setState(init);
+  }
+
+  /** Builds the runner; `init.opt` may be empty (zeros), as at the start of training. */
+  static async create(engine: Engine, spec: TrainStepSpec, init: TrainState | { params: Params }): Promise<StepRunner> {
+    const full: TrainState = 'step' in init ? init : { params: init.params, opt: {}, step: 0 };
+    const { data, ...rest } = spec;
+    const r = new StepRunner(engine, rest, data, full);
+    await r.compiled(data);
+    return r;
+  }
+
+  get optimizer(): Optimizer {
+    return this.spec.optimizer;
+  }
+
+  /** Number of steps taken so far (Adam's t after the last step). */
+  get steps(): number {
+    return this.stepCount;
+  }
+
+  /**
+   * One optimizer step on a batch. Data arrays may have another leading (batch) size than the spec;
+   * a graph for that size is compiled on first use. Returns the step's metrics as numbers.
+   */
+  async step(data: Record<string, HostArray>): Promise<Record<string, number>> {
+    const shapes = Object.fromEntries(
+      Object.entries(this.dataSpec).map(([k, d]) => {
+        const per = sizeOf(d.shape.slice(1));
+        return [k, { ...d, shape: [data[k].length / per, ...d.shape.slice(1)] }];
+      }),
+    );
+    const g = await this.compiled(shapes);
+    const src = this.sets[this.cur];
+    const dst = this.sets[1 - this.cur];
+    this.lrBuf[0] = this.lr;
+    this.stepBuf[0] = this.stepCount + 1;
+    const feeds: Record<string, HostArray> = { ...src, ...data, [stepNames.lr]: this.lrBuf, [stepNames.step]: this.stepBuf };
+    const fetches: Record<string, Ort.Tensor> = {};
+    for (const [k, buf] of Object.entries(dst)) fetches[outName(k)] = g.tensor(outName(k), buf);
+    const res = await g.run(feeds, fetches);
+    this.cur = 1 - this.cur;
+    this.stepCount++;
+    const metrics: Record<string, number> = {};
+    for (const k of Object.keys(g.outputs)) if (k.startsWith('metric/')) metrics[k.slice(7)] = (res[k] as Float32Array)[0];
+    return metrics;
+  }
+
+  /** Copies of the current parameters (safe to keep; training does not touch them). */
+  params(): Params {
+    const set = this.sets[this.cur];
+    return Object.fromEntries(Object.keys(this.spec.params).map((k) => [k, set[stepNames.param(k)].slice()]));
+  }
+
+  /** Copies of the full state, for checkpoints. */
+  getState(): TrainState {
+    const set = this.sets[this.cur];
+    const opt: Record<string, Params> = {};
+    for (const s of this.spec.optimizer.slots) {
+      opt[s] = Object.fromEntries(Object.keys(this.spec.params).map((k) => [k, set[stepNames.state(s, k)].slice()]));
+    }
+    return { params: this.params(), opt, step: this.stepCount };
+  }
+
+  /** Restores a state from {@link getState} (missing optimizer slots start at zero). */
+  setState(st: TrainState): void {
+    const set = this.sets[this.cur];
+    for (const k of Object.keys(this.spec.params)) {
+      const p = st.params[k];
+      const dst = set[stepNames.param(k)];
+      if (!p || p.length !== dst.length) throw new Error(`StepRunner: parameter "${k}" needs ${dst.length} values, got ${p?.length}`);
+      dst.set(p);
+      for (const s of this.spec.optimizer.slots) set[stepNames.state(s, k)].set(st.opt[s]?.[k] ?? new Float32Array(dst.length));
+    }
+    this.stepCount = st.step;
+  }
+
+  private compiled(data: TrainStepSpec['data']): Promise<CompiledGraph> {
+    const key = JSON.stringify(Object.entries(data).map(([k, d]) => [k, d.shape]));
+    let g = this.graphs.get(key);
+    if (!g) {
+      const t = buildTrainStep({ ...this.spec, data });
+      g = this.engine.compile(t.graph, t.outputs, 'train_step');
+      this.graphs.set(key, g);
+    }
+    return g;
+  }
+}
+
+// 'param/w' → 'new_param/w'; 'state/m/w' → 'new_state/m/w'
+function outName(k: string): string {
+  return `new_${k}`;
+}
