@@ -100,6 +100,16 @@ export class StepRunner {
     return metrics;
   }
 
+  /**
+   * Undoes the last step: its inputs are still intact in the other buffer set. Used when a step produced
+   * non-finite values, so the last good parameters survive.
+   */
+  rollback(): void {
+    if (this.stepCount === 0) return;
+    this.cur = 1 - this.cur;
+    this.stepCount--;
+  }
+
   /** Copies of the current parameters (safe to keep; training does not touch them). */
   params(): Params {
     const set = this.sets[this.cur];

@@ -11,6 +11,7 @@ test('elementwise binary ops with broadcasting', async () => {
   await gradCheck([[2, 3, 4], [3, 1]], o.mul);
   await gradCheck([[3, 4], [3, 4]], (a, b) => o.div(a, o.add(o.mul(b, b), 1)));
   await gradCheck([[3, 4]], (a) => o.add(a, 2));
+  await gradCheck([[3, 4], [4]], o.pow, { init: positive });
 });
 
 test('unary ops', async () => {

@@ -58,11 +58,11 @@ test('round trip through ONNX Runtime matches a JS computation', async () => {
 });
 
 test('the onnx checker accepts the model (when python3-onnx is installed)', (t) => {
-  const probe = spawnSync('python3', ['-c', 'import onnx'], { encoding: 'utf8' });
+  const probe = spawnSync('/usr/bin/python3', ['-c', 'import onnx'], { encoding: 'utf8' });
   if (probe.status !== 0) return t.skip('python3-onnx not installed');
   const { g, out } = build();
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'vaekit-')), 'm.onnx');
   writeFileSync(file, toOnnx(g, out));
-  const r = spawnSync('python3', ['-c', 'import onnx,sys; m=onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True); print(len(m.graph.node))', file], { encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/python3', ['-c', 'import onnx,sys; m=onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True); print(len(m.graph.node))', file], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
 });

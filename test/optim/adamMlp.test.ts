@@ -13,7 +13,7 @@ const [N, I, H, O] = [8, 3, 5, 2];
 const rng = new Prng(3);
 const X = rng.normals(new Float64Array(N * I));
 const Y = rng.normals(new Float64Array(N * O));
-const init = { w1: rng.normals(new Float64Array(H * I)).map((v) => v * 0.5), b1: new Float64Array(H).fill(0.1), w2: rng.normals(new Float64Array(O * H)).map((v) => v * 0.5), b2: new Float64Array(O) };
+const init: Record<string, Float64Array> = { w1: rng.normals(new Float64Array(H * I)).map((v) => v * 0.5), b1: new Float64Array(H).fill(0.1), w2: rng.normals(new Float64Array(O * H)).map((v) => v * 0.5), b2: new Float64Array(O) };
 
 // loss = mean over examples of Σ_o (tanh(x W1ᵀ + b1) W2ᵀ + b2 − y)²
 function refGrads(p: Record<string, Float64Array>): { loss: number; g: Record<string, Float64Array> } {
@@ -115,6 +115,6 @@ test('gradient clipping bounds the update and reports the unclipped norm', async
   assert.ok(Math.abs(m.gradNorm - norm) < 1e-4 * norm, `gradNorm ${m.gradNorm} vs ${norm}`);
   const cur = runner.params();
   let step2 = 0;
-  for (const k of Object.keys(init)) for (let i = 0; i < init[k as keyof typeof init].length; i++) step2 += (cur[k][i] - init[k as keyof typeof init][i]) ** 2;
+  for (const k of Object.keys(init)) for (let i = 0; i < init[k].length; i++) step2 += (cur[k][i] - init[k][i]) ** 2;
   assert.ok(Math.abs(Math.sqrt(step2) - clip) < 1e-5, `clipped step norm ${Math.sqrt(step2)} should be ${clip}`);
 });

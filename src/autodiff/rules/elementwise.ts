@@ -1,5 +1,5 @@
 import { broadcastAxes } from '../../graph/ops/broadcast.js';
-import { cast, div, greater, less, mul, neg, sigmoid, sub, where } from '../../graph/ops/elementwise.js';
+import { cast, div, greater, less, log, mul, neg, sigmoid, sub, where } from '../../graph/ops/elementwise.js';
 import { sum } from '../../graph/ops/reduce.js';
 import { reshape } from '../../graph/ops/shape.js';
 import { type Tensor } from '../../graph/tensor.js';
@@ -20,6 +20,8 @@ export const elementwiseRules: Record<string, VjpRule> = {
   Mul: ({ inputs: [a, b] }, gy) => [unbroadcast(mul(gy, b), a.shape), unbroadcast(mul(gy, a), b.shape)],
   // y = a/b: ∂y/∂a = 1/b, ∂y/∂b = −a/b² = −y/b
   Div: ({ inputs: [a, b], y }, gy) => [unbroadcast(div(gy, b), a.shape), unbroadcast(neg(div(mul(gy, y), b)), b.shape)],
+  // y = aᵇ: ∂y/∂a = b·aᵇ⁻¹ = b·y/a, ∂y/∂b = y·ln a
+  Pow: ({ inputs: [a, b], y }, gy) => [unbroadcast(mul(gy, div(mul(b, y), a)), a.shape), unbroadcast(mul(gy, mul(y, log(a))), b.shape)],
   Neg: (_, gy) => [neg(gy)],
   Exp: ({ y }, gy) => [mul(gy, y)],
   Log: ({ inputs: [x] }, gy) => [div(gy, x)],

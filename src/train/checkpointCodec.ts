@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { VaekitError } from '../errors.js';
+import { sizeOf } from '../graph/dtype.js';
+import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from '../io/safetensors.js';
+import { vaeParamShapes } from '../models/vae.js';
+import { parseVaeConfig, VaeConfigSchema, type VaeConfig } from '../models/vaeConfig.js';
+import { type Params } from '../optim/stepRunner.js';
+import { parseTrainConfig, TrainConfigSchema, type TrainConfig } from './trainConfig.js';
+import { type TrainerState } from './trainerState.js';
+
+/** Version of the checkpoint layout. */
+export const CHECKPOINT_VERSION = 1;
+
+/** A checkpoint: the trainer's state plus what is needed to rebuild the trainer around it. */
+export interface Checkpoint {
+  model: VaeConfig;
+  training: TrainConfig;
+  dataset: { name: string; dir?: string };
+  state: TrainerState;
+}
+
+const RngState = z.object({ words: z.array(z.number().int().min(0).max(2 ** 32 - 1)).length(4), spare: z.number().nullable() });
+const Elbo = z.object({ negElbo: z.number(), recon: z.number(), kl: z.number() });
+const MetaSchema = z.object({
+  version: z.number().int(),
+  model: VaeConfigSchema,
+  training: TrainConfigSchema,
+  dataset: z.object({ name: z.string(), dir: z.string().optional() }),
+  step: z.number().int().nonnegative(),
+  epoch: z.number().int().nonnegative(),
+  batch: z.number().int().nonnegative(),
+  dataRng: RngState,
+  noiseRng: RngState,
+  acc: z.object({ sums: z.record(z.string(), z.number()), count: z.number() }),
+  history: z.array(z.object({ epoch: z.number(), step: z.number(), seconds: z.number(), train: Elbo.extend({ loss: z.number() }), val: Elbo.optional(), test: Elbo.optional() })),
+  best: z.object({ value: z.number(), epoch: z.number(), badEpochs: z.number() }).nullable(),
+  earlyStopped: z.boolean(),
+  optimizerSlots: z.array(z.string()),
+});
+
+const f32 = (shape: number[], data: Float32Array): SafetensorsTensor => ({ dtype: 'F32', shape, data });
+
+/**
+ * Serializes a checkpoint as one safetensors file: tensors for parameters, Adam moments, the best model and
+ * the epoch's data order; JSON metadata for the rest.
+ *
+ * @example
+ * writeFileAtomic('run/checkpoint.safetensors', encodeCheckpoint(ckpt));
+ */
+export function encodeCheckpoint(c: Checkpoint): Uint8Array {
+  const shapes = vaeParamShapes(c.model);
+  const tensors: Record<string, SafetensorsTensor> = {};
+  const s = c.state;
+  for (const [k, shape] of Object.entries(shapes)) {
+    tensors[`param/${k}`] = f32(shape, s.train.params[k]);
+    for (const [slot, vals] of Object.entries(s.train.opt)) tensors[`opt/${slot}/${k}`] = f32(shape, vals[k]);
+    if (s.best) tensors[`best/${k}`] = f32(shape, s.best.params[k]);
+  }
+  if (s.perm) tensors.perm = { dtype: 'I32', shape: [s.perm.length], data: Int32Array.from(s.perm) };
+  const meta: z.infer<typeof MetaSchema> = {
+    version: CHECKPOINT_VERSION,
+    model: c.model,
+    training: c.training,
+    dataset: c.dataset,
+    step: s.train.step,
+    epoch: s.epoch,
+    batch: s.batch,
+    dataRng: s.dataRng,
+    noiseRng: s.noiseRng,
+    acc: s.acc,
+    history: s.history,
+    best: s.best && { value: s.best.value, epoch: s.best.epoch, badEpochs: s.best.badEpochs },
+    earlyStopped: s.earlyStopped,
+    optimizerSlots: Object.keys(s.train.opt),
+  };
+  return encodeSafetensors(tensors, { vaekitCheckpoint: JSON.stringify(meta) });
+}
+
+/**
+ * Parses and validates a checkpoint; every problem is a VaekitError naming `source`.
+ *
+ * @example
+ * const ckpt = decodeCheckpoint(readFileSync(file), file);
+ */
+export function decodeCheckpoint(bytes: Uint8Array, source: string): Checkpoint {
+  const file = decodeSafetensors(bytes, source);
+  const fail = (what: string) => new VaekitError(`checkpoint ${source}: ${what}`, 'E_CHECKPOINT');
+  const text = file.metadata.vaekitCheckpoint;
+  if (text === undefined) throw fail('no vaekitCheckpoint metadata; not a vaekit checkpoint');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw fail(`metadata is not valid JSON (${(e as Error).message})`);
+  }
+  const r = MetaSchema.safeParse(raw);
+  if (!r.success) throw fail(`invalid metadata: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const m = r.data;
+  if (m.version > CHECKPOINT_VERSION) throw fail(`version ${m.version} is newer than this vaekit reads (${CHECKPOINT_VERSION}); upgrade vaekit`);
+  const model = parseVaeConfig(m.model, source);
+  const training = parseTrainConfig(m.training, source);
+  const shapes = vaeParamShapes(model);
+  const take = (name: string, n: number): Float32Array => {
+    const t = file.tensors[name];
+    if (!t || t.dtype !== 'F32' || t.data.length !== n) throw fail(`tensor "${name}" is missing or not F32 with ${n} values`);
+    return t.data as Float32Array;
+  };
+  const params: Params = {};
+  const opt: Record<string, Params> = Object.fromEntries(m.optimizerSlots.map((s) => [s, {}]));
+  const best: Params = {};
+  for (const [k, shape] of Object.entries(shapes)) {
+    params[k] = take(`param/${k}`, sizeOf(shape));
+    for (const slot of m.optimizerSlots) opt[slot][k] = take(`opt/${slot}/${k}`, sizeOf(shape));
+    if (m.best) best[k] = take(`best/${k}`, sizeOf(shape));
+  }
+  let perm: number[] | null = null;
+  if (file.tensors.perm) {
+    const p = file.tensors.perm.data;
+    if (!(p instanceof Int32Array)) throw fail('tensor "perm" must be I32');
+    perm = Array.from(p);
+  }
+  if (m.batch > 0 && !perm) throw fail(`stopped mid-epoch (batch ${m.batch}) but has no data order ("perm")`);
+  const state: TrainerState = {
+    train: { params, opt, step: m.step },
+    epoch: m.epoch,
+    batch: m.batch,
+    perm,
+    dataRng: m.dataRng,
+    noiseRng: m.noiseRng,
+    acc: m.acc,
+    history: m.history,
+    best: m.best && { ...m.best, params: best },
+    earlyStopped: m.earlyStopped,
+  };
+  return { model, training, dataset: m.dataset, state };
+}

@@ -1,0 +1,296 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { parseIdx } from '../../src/data/idx.js';
+import { decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors.js';
+import { VaekitError } from '../../src/errors.js';
+import { Prng } from '../../src/random/prng.js';
+
+/**
+ * Seeded, time-bounded fuzzing of the byte parsers. Each target starts from valid files (seeds), applies
+ * 1–3 random mutations (generic ones plus its own structure-aware ones) and calls `parse`. A case passes
+ * if parse returns a result that `check` accepts or throws a VaekitError; anything else (TypeError,
+ * RangeError from a huge allocation, a hang) fails and prints how to replay it.
+ *
+ * Adding a parser (config.json, PNG, a model dir) = one more entry in TARGETS.
+ * Replay: VAEKIT_FUZZ_SEED=<seed> (default 1); longer runs: VAEKIT_FUZZ_MS=<total milliseconds> (default 8000).
+ */
+
+type Mutator = (bytes: Uint8Array, rng: Prng) => Uint8Array;
+
+interface Target {
+  name: string;
+  /** Valid inputs to mutate. */
+  seeds(): Uint8Array[];
+  /** The parser under test. */
+  parse(bytes: Uint8Array): unknown;
+  /** Invariants of an accepted result; throw to fail. */
+  check(result: unknown): void;
+  /** Structure-aware mutations, picked half of the time; the generic ones the other half. */
+  mutators: Record<string, Mutator>;
+}
+
+const SEED = Number(process.env.VAEKIT_FUZZ_SEED ?? 1);
+const TOTAL_MS = Number(process.env.VAEKIT_FUZZ_MS ?? 8000);
+/** A single case slower than this is a failure (a parser must reject hostile sizes quickly). */
+const SLOW_CASE_MS = 2000;
+
+/** Values that break size arithmetic: zero, one, sign bits, all ones, just past common limits. */
+const NASTY_U32 = [0, 1, 2, 0x7f, 0x80, 0xff, 0x100, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff, 1_000_000, 1 << 30];
+const NASTY_U64 = [0n, 1n, 7n, 8n, 2n ** 31n, 2n ** 32n, 2n ** 53n, 2n ** 53n + 1n, 2n ** 63n, 2n ** 64n - 1n, 100_000_001n];
+
+const pick = <T>(rng: Prng, xs: readonly T[]): T => xs[rng.int(xs.length)];
+/** A plain copy (Buffer#slice would alias, and mutating it would corrupt the seeds). */
+const copy = (b: Uint8Array): Uint8Array => new Uint8Array(b);
+
+const GENERIC: Record<string, Mutator> = {
+  flipBits(b, rng) {
+    const c = copy(b);
+    for (let k = 1 + rng.int(8); k > 0 && c.length > 0; k--) c[rng.int(c.length)] ^= 1 << rng.int(8);
+    return c;
+  },
+  setByte(b, rng) {
+    const c = copy(b);
+    if (c.length > 0) c[rng.int(Math.min(c.length, rng.uniform() < 0.5 ? 32 : c.length))] = pick(rng, [0, 1, 0x7f, 0x80, 0xff]);
+    return c;
+  },
+  truncate: (b, rng) => copy(b.subarray(0, rng.int(b.length + 1))),
+  insertBytes(b, rng) {
+    const at = rng.int(b.length + 1);
+    const ins = Uint8Array.from({ length: 1 + rng.int(16) }, () => rng.int(256));
+    return concat(b.subarray(0, at), ins, b.subarray(at));
+  },
+  deleteRange(b, rng) {
+    const at = rng.int(b.length + 1);
+    return concat(b.subarray(0, at), b.subarray(Math.min(b.length, at + 1 + rng.int(32))));
+  },
+  appendGarbage: (b, rng) => concat(b, Uint8Array.from({ length: 1 + rng.int(64) }, () => rng.int(256))),
+  duplicateChunk(b, rng) {
+    const at = rng.int(b.length + 1);
+    const chunk = b.subarray(at, at + 1 + rng.int(64));
+    return concat(b.subarray(0, at), chunk, b.subarray(at));
+  },
+  overwriteU32(b, rng) {
+    const c = copy(b);
+    if (c.length < 4) return c;
+    const at = rng.uniform() < 0.7 ? rng.int(Math.min(c.length - 3, 40)) : rng.int(c.length - 3);
+    new DataView(c.buffer).setUint32(at, pick(rng, NASTY_U32), rng.uniform() < 0.5);
+    return c;
+  },
+  randomBytes: (_b, rng) => Uint8Array.from({ length: rng.int(300) }, () => rng.int(256)),
+};
+
+// ---- IDX -------------------------------------------------------------------------------------------
+
+/** Independent big-endian IDX encoder (header + data), enough for seeds. */
+function idx(code: number, dims: number[], elementBytes: number[]): Uint8Array {
+  const head = new Uint8Array(4 + 4 * dims.length);
+  head[2] = code;
+  head[3] = dims.length;
+  dims.forEach((d, i) => new DataView(head.buffer).setUint32(4 + 4 * i, d, false));
+  return concat(head, Uint8Array.from(elementBytes));
+}
+
+const IDX_SEEDS = (): Uint8Array[] => [
+  idx(0x08, [3, 4, 4], Array.from({ length: 48 }, (_, i) => (i * 41) % 256)),
+  idx(0x08, [5], [0, 1, 2, 3, 9]),
+  idx(0x09, [2, 2], [0x80, 0x7f, 0, 0xff]),
+  idx(0x0b, [3], [0x12, 0x34, 0x80, 0, 0xff, 0xff]),
+  idx(0x0c, [2, 1], [0, 0, 0, 1, 0xff, 0xff, 0xff, 0xfe]),
+  idx(0x0d, [2], [0x3f, 0x80, 0, 0, 0x7f, 0xc0, 0, 0]),
+  idx(0x0e, [1, 1, 1], [0x40, 0x09, 0x21, 0xfb, 0x54, 0x44, 0x2d, 0x18]),
+];
+
+const IDX_STRUCTURED: Record<string, Mutator> = {
+  hugeDim(b, rng) {
+    const c = copy(b);
+    const ndim = Math.min(c[3] ?? 0, Math.floor((c.length - 4) / 4));
+    if (ndim > 0) new DataView(c.buffer).setUint32(4 + 4 * rng.int(ndim), pick(rng, [...NASTY_U32, 1_000_000, 1_000_000_000]), false);
+    return c;
+  },
+  dtypeCode(b, rng) {
+    const c = copy(b);
+    if (c.length > 2) c[2] = rng.uniform() < 0.7 ? pick(rng, [0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f]) : rng.int(256);
+    return c;
+  },
+  ndim(b, rng) {
+    const c = copy(b);
+    if (c.length > 3) c[3] = pick(rng, [0, 1, 2, 3, 8, 9, 255]);
+    return c;
+  },
+};
+
+function checkIdx(result: unknown): void {
+  const r = result as { dtype: string; dims: number[]; data: ArrayLike<number> };
+  assert.equal(r.data.length, r.dims.reduce((a, b) => a * b, 1), 'data length = prod(dims)');
+  assert.ok(['uint8', 'int8', 'int16', 'int32', 'float32', 'float64'].includes(r.dtype));
+}
+
+// ---- safetensors -----------------------------------------------------------------------------------
+
+const ST_SEEDS = (): Uint8Array[] => [
+  encodeSafetensors({
+    w: { dtype: 'F32', shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) },
+    b: { dtype: 'F64', shape: [2], data: Float64Array.from([0.5, -1]) },
+    step: { dtype: 'I64', shape: [], data: BigInt64Array.from([42n]) },
+    n: { dtype: 'I32', shape: [1], data: Int32Array.from([-7]) },
+    m: { dtype: 'U8', shape: [3], data: Uint8Array.from([1, 0, 1]) },
+  }, { format: 'vaekit', version: '1' }),
+  encodeSafetensors({ x: { dtype: 'U8', shape: [0], data: new Uint8Array(0) } }),
+  encodeSafetensors({}),
+];
+
+/** Splits a safetensors file into its header object and byte buffer (undefined if the header is unreadable). */
+function splitSt(b: Uint8Array): { header: Record<string, unknown>; data: Uint8Array } | undefined {
+  if (b.length < 8) return undefined;
+  const n = Number(new DataView(b.buffer, b.byteOffset).getBigUint64(0, true));
+  if (n > b.length - 8) return undefined;
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder().decode(b.subarray(8, 8 + n)));
+  } catch {
+    return undefined;
+  }
+  const isObject = typeof header === 'object' && header !== null && !Array.isArray(header);
+  return isObject ? { header: header as Record<string, unknown>, data: b.subarray(8 + n) } : undefined;
+}
+
+function joinSt(header: unknown, data: Uint8Array): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const len = new Uint8Array(8);
+  new DataView(len.buffer).setBigUint64(0, BigInt(json.length), true);
+  return concat(len, json, data);
+}
+
+const WEIRD_JSON: unknown[] = [null, true, -1, 0, 1.5, 1e12, 2 ** 53, 1e308, 'F32', 'BF16', '', [], [1], [0, 1e15], [2, 1], [-1, 0], {}, [[1]]];
+
+const ST_STRUCTURED: Record<string, Mutator> = {
+  headerLength(b, rng) {
+    const c = copy(b);
+    if (c.length >= 8) new DataView(c.buffer).setBigUint64(0, pick(rng, [...NASTY_U64, BigInt(c.length - 8 + rng.int(5) - 2)]), true);
+    return c;
+  },
+  entryField(b, rng) {
+    const st = splitSt(b);
+    if (st === undefined) return b;
+    const names = Object.keys(st.header);
+    if (names.length === 0) return joinSt({ a: { dtype: 'U8', shape: [st.data.length], data_offsets: [0, st.data.length] } }, st.data);
+    const entry = st.header[pick(rng, names)] as Record<string, unknown>;
+    if (typeof entry === 'object' && entry !== null) {
+      const field = pick(rng, ['dtype', 'shape', 'data_offsets', 'extra', 'k']);
+      entry[field] = rng.uniform() < 0.2 ? undefined : pick(rng, WEIRD_JSON);
+    }
+    return joinSt(st.header, st.data);
+  },
+  swapOffsets(b, rng) {
+    const st = splitSt(b);
+    const entries = st ? Object.values(st.header).filter((e) => (e as { data_offsets?: unknown } | null)?.data_offsets) : [];
+    if (!st || entries.length < 2) return b;
+    const [x, y] = [pick(rng, entries), pick(rng, entries)] as { data_offsets: unknown }[];
+    [x.data_offsets, y.data_offsets] = [y.data_offsets, x.data_offsets];
+    return joinSt(st.header, st.data);
+  },
+  replaceHeader: (b, rng) => joinSt(pick(rng, WEIRD_JSON), splitSt(b)?.data ?? new Uint8Array(0)),
+};
+
+function checkSt(result: unknown): void {
+  const { tensors, metadata } = result as ReturnType<typeof decodeSafetensors>;
+  for (const t of Object.values(tensors)) assert.equal(t.data.length, t.shape.reduce((a, b) => a * b, 1));
+  for (const v of Object.values(metadata)) assert.equal(typeof v, 'string');
+}
+
+// ---- the table ---------------------------------------------------------------------------------------
+
+/** Mutates the IDX inside a gzip member, then recompresses, so gzip-wrapped inputs reach the IDX parser. */
+const insideGzip: Mutator = (b, rng) => {
+  let raw: Uint8Array;
+  try {
+    raw = copy(gunzipSync(b));
+  } catch {
+    return b;
+  }
+  const all = { ...GENERIC, ...IDX_STRUCTURED };
+  return copy(gzipSync(pick(rng, Object.values(all))(raw, rng)));
+};
+
+const TARGETS: Target[] = [
+  { name: 'idx (raw)', seeds: IDX_SEEDS, parse: (b) => parseIdx(b, 'fuzz.idx'), check: checkIdx, mutators: IDX_STRUCTURED },
+  {
+    name: 'idx (gzip)',
+    seeds: () => IDX_SEEDS().map((s) => copy(gzipSync(s))),
+    parse: (b) => parseIdx(b, 'fuzz.idx.gz'),
+    check: checkIdx,
+    mutators: {
+      insideGzip,
+      isize(b, rng) {
+        const c = copy(b);
+        if (c.length >= 4) new DataView(c.buffer).setUint32(c.length - 4, pick(rng, NASTY_U32), true);
+        return c;
+      },
+    },
+  },
+  { name: 'safetensors', seeds: ST_SEEDS, parse: (b) => decodeSafetensors(b, 'fuzz.safetensors'), check: checkSt, mutators: ST_STRUCTURED },
+];
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Independent stream per (seed, target, case), so any case replays alone. */
+function caseRng(target: number, index: number): Prng {
+  return new Prng((Math.imul(SEED, 0x9e3779b1) ^ Math.imul(target + 1, 0x85ebca6b) ^ Math.imul(index + 1, 0xc2b2ae35)) >>> 0);
+}
+
+function hexPreview(b: Uint8Array): string {
+  const head = Array.from(b.subarray(0, 96), (x) => x.toString(16).padStart(2, '0')).join('');
+  return b.length > 96 ? `${head}… (${b.length} bytes)` : head;
+}
+
+test('parsers return a valid result or throw VaekitError on mutated and random input', { timeout: TOTAL_MS + 30_000 }, (t) => {
+  let total = 0;
+  TARGETS.forEach((target, ti) => {
+    const seeds = target.seeds();
+    for (const s of seeds) target.check(target.parse(s)); // seeds themselves must parse
+    const generic = Object.entries(GENERIC);
+    const structured = Object.entries(target.mutators);
+    const refusals = new Set<string>();
+    const deadline = Date.now() + TOTAL_MS / TARGETS.length;
+    let cases = 0;
+    let accepted = 0;
+    while (Date.now() < deadline) {
+      const rng = caseRng(ti, cases);
+      let input = pick(rng, seeds);
+      const applied: string[] = [];
+      for (let k = 1 + rng.int(3); k > 0; k--) {
+        const [name, mutate] = pick(rng, structured.length > 0 && rng.uniform() < 0.5 ? structured : generic);
+        applied.push(name);
+        input = mutate(input, rng);
+      }
+      const replay = `target '${target.name}' case ${cases} (VAEKIT_FUZZ_SEED=${SEED}), mutations ${applied.join('+')}, input ${hexPreview(input)}`;
+      const started = Date.now();
+      try {
+        target.check(target.parse(input));
+        accepted++;
+      } catch (e) {
+        if (!(e instanceof VaekitError)) assert.fail(`${replay}\nthrew ${e instanceof Error ? e.stack : String(e)}`);
+        // message "kind": numbers, names, hex bytes, lists and parenthesized details blanked out
+        refusals.add(e.message.replace(/(found|code) \w\w( \w\w)?|0x[0-9a-f]+|\d+|'[^']*'|"[^"]*"|\[[^\]]*\]|\([^)]*\)/g, '#'));
+        if (process.env.VAEKIT_FUZZ_DUMP) console.error(e.message);
+      }
+      const ms = Date.now() - started;
+      if (ms > SLOW_CASE_MS) assert.fail(`${replay}\ntook ${ms} ms`);
+      cases++;
+    }
+    for (const s of seeds) target.check(target.parse(s)); // mutators must not have changed the seeds
+    t.diagnostic(`${target.name}: ${cases} cases, ${accepted} accepted, ${cases - accepted} refused with VaekitError (${refusals.size} kinds of message)`);
+    assert.ok(cases >= 500, `${target.name}: only ${cases} cases ran in the time budget`);
+    total += cases;
+  });
+  t.diagnostic(`fuzz total: ${total} cases, seed ${SEED}, budget ${TOTAL_MS} ms`);
+});
