@@ -9,7 +9,12 @@ import { VaekitError } from '../errors.js';
  * uint32 per dim, then the elements in row-major order, big-endian.
  */
 
-/** Element types an IDX file can hold. */
+/**
+ * Element types an IDX file can hold (codes 08, 09, 0b, 0c, 0d, 0e).
+ *
+ * @example
+ * const t: IdxDtype = 'uint8'; // MNIST pixels and labels
+ */
 export type IdxDtype = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 
 interface IdxDataOf {
@@ -40,7 +45,13 @@ const DTYPES: Partial<Record<number, { dtype: IdxDtype; size: number }>> = {
   0x0e: { dtype: 'float64', size: 8 },
 };
 
-/** Largest uncompressed size we agree to inflate; the biggest real IDX file (MNIST train images) is 47 MB. */
+/**
+ * Largest uncompressed size (bytes) parseIdx agrees to inflate; the biggest real IDX file (MNIST train
+ * images) is 47 MB.
+ *
+ * @example
+ * if (isize > MAX_IDX_BYTES) throw new VaekitError('too big', 'E_DATA');
+ */
 export const MAX_IDX_BYTES = 1 << 30;
 
 /** DEFLATE cannot expand by more than 1032:1 (a 258-byte match coded in 2 bits), so a larger claim is a lie. */

@@ -9,7 +9,12 @@ import { VaekitError } from '../errors.js';
  * data_offsets (relative to the buffer), tensors contiguous and covering the buffer exactly.
  */
 
-/** Element types vaekit reads and writes. */
+/**
+ * Element types vaekit reads and writes (others, e.g. F16 or BF16, are refused with a clear error).
+ *
+ * @example
+ * const d: SafetensorsDtype = 'F32';
+ */
 export type SafetensorsDtype = 'F32' | 'F64' | 'I64' | 'I32' | 'U8';
 
 interface DataOf {
@@ -47,7 +52,13 @@ const DTYPES: Record<SafetensorsDtype, { size: number; make: (n: number) => Data
   U8: { size: 1, make: (n) => new Uint8Array(n) },
 };
 
-/** Same limit as the reference implementation: a bigger header is corrupt or hostile. */
+/**
+ * Largest JSON header (bytes) decodeSafetensors accepts, the reference implementation's limit; a bigger
+ * header is corrupt or hostile.
+ *
+ * @example
+ * headerLen > MAX_HEADER_BYTES; // refused before reading the header
+ */
 export const MAX_HEADER_BYTES = 100_000_000;
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

@@ -8,7 +8,12 @@ import { parseIdx } from '../data/idx.js';
  * Node-only loaders for IDX datasets stored as the four classic files in one directory.
  */
 
-/** Where Debian's package dataset-fashion-mnist installs the files. */
+/**
+ * Where Debian's package dataset-fashion-mnist installs the files.
+ *
+ * @example
+ * const dir = opts.data ?? DEFAULT_FASHION_MNIST_DIR;
+ */
 export const DEFAULT_FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 
 const FASHION_HINT =
