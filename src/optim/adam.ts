@@ -12,8 +12,13 @@ export interface AdamOptions {
 }
 
 /**
- * Bias-corrected Adam exactly as torch.optim.Adam computes it:
+ * Bias-corrected Adam with torch.optim.Adam's arithmetic:
  * m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², p ← p − lr/(1−β₁ᵗ) · m / (√v/√(1−β₂ᵗ) + ε).
+ *
+ * The state is kept rescaled to save passes over every parameter (10 instead of 12 per step):
+ * slot m holds m/(1−β₁) and slot v holds v/(1−β₂), so m ← β₁m + g and v ← β₂v + g², and the constant
+ * factors move onto per-step scalars: p ← p − α · m / (√v + ε′) with
+ * α = lr·(1−β₁)·√(1−β₂ᵗ) / ((1−β₁ᵗ)·√(1−β₂)) and ε′ = ε·√(1−β₂ᵗ)/√(1−β₂). Same update, up to rounding.
  *
  * @example
  * const opt = adam({ lr: 1e-3 });
@@ -24,17 +29,17 @@ export function adam(opts: AdamOptions = {}): Optimizer {
     name: 'adam',
     lr,
     slots: ['m', 'v'],
-    update(p, g0, { m, v }, s) {
-      const g = weightDecay ? add(g0, mul(p, weightDecay)) : g0;
-      // m + (1−β₁)(g − m) = β₁m + (1−β₁)g with one op fewer over the full parameter
-      const m1 = add(m, mul(sub(g, m), 1 - beta1));
-      const v1 = add(mul(v, beta2), mul(mul(g, g), 1 - beta2));
-      // Scalars, computed once per step inside the graph. Multiplying numerator and denominator by
-      // √(1−β₂ᵗ) moves every bias correction onto scalars: p − α·m/(√v + ε·√(1−β₂ᵗ)), α = lr·√(1−β₂ᵗ)/(1−β₁ᵗ).
+    begin(s) {
+      // per-step scalars, traced once per step graph
       const bc2sqrt = sqrt(sub(1, pow(beta2, s.step)));
-      const alpha = div(mul(s.lr, bc2sqrt), sub(1, pow(beta1, s.step)));
-      const denom = add(sqrt(v1), mul(bc2sqrt, eps));
-      return { param: sub(p, mul(div(m1, denom), alpha)), state: { m: m1, v: v1 } };
+      const alpha = div(mul(s.lr, mul(bc2sqrt, (1 - beta1) / Math.sqrt(1 - beta2))), sub(1, pow(beta1, s.step)));
+      const epsStep = mul(bc2sqrt, eps / Math.sqrt(1 - beta2));
+      return (p, g0, { m, v }) => {
+        const g = weightDecay ? add(g0, mul(p, weightDecay)) : g0;
+        const m1 = add(mul(m, beta1), g);
+        const v1 = add(mul(v, beta2), mul(g, g));
+        return { param: sub(p, mul(div(m1, add(sqrt(v1), epsStep)), alpha)), state: { m: m1, v: v1 } };
+      };
     },
     toJSON: () => ({ name: 'adam', lr, beta1, beta2, eps, weightDecay }),
   };

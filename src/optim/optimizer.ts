@@ -6,13 +6,16 @@ export interface StepScalars {
   step: Tensor;
 }
 
+/** The update of one parameter, given its gradient and state slots. */
+export type ParamUpdate = (p: Tensor, g: Tensor, state: Record<string, Tensor>) => { param: Tensor; state: Record<string, Tensor> };
+
 /**
- * An optimizer as a graph update: for one parameter, from (p, g, state) to (p', state'). It declares its
- * state slots (Adam: m and v), each shaped like the parameter and initialized to zero.
+ * An optimizer as a graph update. `begin` traces the per-step scalars once (e.g. Adam's bias corrections)
+ * and returns the per-parameter update. State slots (Adam: m and v) are shaped like the parameter and start at zero.
  *
  * @example
- * const opt = adam({ lr: 1e-3 });
- * const { param, state } = opt.update(p, g, { m, v }, scalars);
+ * const update = adam({ lr: 1e-3 }).begin(scalars);
+ * const { param, state } = update(p, g, { m, v });
  */
 export interface Optimizer {
   readonly name: string;
@@ -20,7 +23,7 @@ export interface Optimizer {
   readonly lr: number;
   /** Names of per-parameter state slots. */
   readonly slots: readonly string[];
-  update(p: Tensor, g: Tensor, state: Record<string, Tensor>, s: StepScalars): { param: Tensor; state: Record<string, Tensor> };
+  begin(s: StepScalars): ParamUpdate;
   /** Hyperparameters, for saving next to the weights. */
   toJSON(): Record<string, unknown>;
 }

@@ -20,7 +20,7 @@ export function sgd(opts: SgdOptions = {}): Optimizer {
     name: 'sgd',
     lr,
     slots: momentum ? ['buf'] : [],
-    update(p, g, state, s) {
+    begin: (s) => (p, g, state) => {
       if (!momentum) return { param: sub(p, mul(s.lr, g)), state: {} as Record<string, Tensor> };
       // PyTorch starts the buffer at g on step 1; with buf = 0 initially, μ·0 + g gives the same.
       const buf = add(mul(state.buf, momentum), g);

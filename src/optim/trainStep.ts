@@ -1,7 +1,7 @@
 import { grad } from '../autodiff/grad.js';
 import { VaekitError } from '../errors.js';
 import { type DType } from '../graph/dtype.js';
-import { add, concat, div, max, mul, reshape, scalar, sqrt, sum } from '../graph/ops/index.js';
+import { add, concat, div, max, mul, reshape, scalar, sqrt, sumSquares } from '../graph/ops/index.js';
 import { Graph, type Tensor } from '../graph/tensor.js';
 import { type Optimizer } from './optimizer.js';
 
@@ -62,7 +62,7 @@ export function buildTrainStep(spec: TrainStepSpec): TrainStepGraph {
   if (loss.size !== 1) throw new VaekitError(`buildTrainStep: loss must be a scalar, got shape [${loss.shape}]`, 'E_SHAPE');
   let grads = grad(loss, names.map((k) => params[k]));
   // ‖g‖₂ over all parameters: a divergence signal, and the clipping scale
-  const gradNorm = sqrt(grads.map((gr) => sum(mul(gr, gr))).reduce((a, b) => add(a, b)));
+  const gradNorm = sqrt(grads.map((gr) => sumSquares(gr)).reduce((a, b) => add(a, b)));
   if (spec.gradClip !== undefined) {
     if (!(spec.gradClip > 0)) throw new VaekitError(`gradClip must be > 0, got ${spec.gradClip}`, 'E_CONFIG');
     // scale = clip / max(‖g‖, clip) ≤ 1: a no-op below the threshold (as torch.nn.utils.clip_grad_norm_)
@@ -70,8 +70,9 @@ export function buildTrainStep(spec: TrainStepSpec): TrainStepGraph {
     grads = grads.map((gr) => mul(gr, scale));
   }
   const outputs: Record<string, Tensor> = {};
+  const update = spec.optimizer.begin(scalars);
   names.forEach((k, i) => {
-    const { param, state: st } = spec.optimizer.update(params[k], grads[i], state[k], scalars);
+    const { param, state: st } = update(params[k], grads[i], state[k]);
     outputs[stepNames.newParam(k)] = param;
     for (const s of spec.optimizer.slots) outputs[stepNames.newState(s, k)] = st[s];
   });

@@ -25,6 +25,7 @@ test('reductions: sum, mean, max, logsumexp', async () => {
   await gradCheck([[2, 3, 4]], (x) => o.sum(x, [0, 2]));
   await gradCheck([[2, 3, 4]], (x) => o.sum(x, 1, true));
   await gradCheck([[2, 3, 4]], (x) => o.mean(x, -1));
+  await gradCheck([[2, 3, 4]], (x) => o.sumSquares(x, [0, 2]));
   await gradCheck([[3, 5]], (x) => o.max(x, 1));
   await gradCheck([[3, 5]], (x) => o.max(x));
   await gradCheck([[3, 5]], (x) => o.logsumexp(x, 1));

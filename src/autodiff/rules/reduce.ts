@@ -12,6 +12,7 @@ function keep(t: Tensor, x: Tensor, axes: number[]): Tensor {
 /** VJPs of reductions: sum spreads the cotangent; max sends it to the arg-max (shared equally on ties). */
 export const reduceRules: Record<string, VjpRule> = {
   ReduceSum: ({ inputs: [x], attrs }, gy) => [expand(keep(gy, x, intsAttr(attrs, 'axes')), x.shape)],
+  ReduceSumSquare: ({ inputs: [x], attrs }, gy) => [mul(mul(x, 2), expand(keep(gy, x, intsAttr(attrs, 'axes')), x.shape))],
   ReduceMax: ({ inputs: [x], y, attrs }, gy) => {
     const axes = intsAttr(attrs, 'axes');
     const mask = cast(equal(x, keep(y, x, axes)));

@@ -32,6 +32,14 @@ export const sum = (x: Tensor, axes?: number | readonly number[], keepdims = fal
 export const max = (x: Tensor, axes?: number | readonly number[], keepdims = false): Tensor => reduce('ReduceMax', x, axes, keepdims);
 
 /**
+ * Σ x² over axes in one pass (ONNX ReduceSumSquare).
+ *
+ * @example
+ * sqrt(sumSquares(g)) // ‖g‖₂
+ */
+export const sumSquares = (x: Tensor, axes?: number | readonly number[], keepdims = false): Tensor => reduce('ReduceSumSquare', x, axes, keepdims);
+
+/**
  * Mean over axes, as a sum times 1/n (so one VJP rule serves both).
  *
  * @example
