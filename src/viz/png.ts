@@ -62,6 +62,7 @@ export function decodePng(bytes: Uint8Array, source: string, opts: { background?
   if (!hasPngSignature(bytes)) {
     throw new VaekitError(`${source}: not a PNG file (the first 8 bytes are not the PNG signature); give a .png image`, 'E_DATA');
   }
+  checkPngSize(bytes, source);
   let png: DecodedPng;
   let rgb: Uint8Array | null = null; // palette images expanded to [h*w, 3|4]
   try {
@@ -85,6 +86,20 @@ export function decodePng(bytes: Uint8Array, source: string, opts: { background?
   const values = png.depth < 8 ? unpackRows(png.data as Uint8Array, width, height, png.depth) : png.data;
   for (let i = 0; i < out.length; i++) out[i] = toGrey(values, i * c, c, max, background);
   return { width, height, channels: c, data: out };
+}
+
+/** Largest image decodePng accepts: 2²⁶ pixels (8192×8192), far above any VAE input. */
+export const MAX_PNG_PIXELS = 1 << 26;
+
+// Reads IHDR's width and height (bytes 16..24, big-endian) and refuses huge claims before the decoder
+// allocates: a 112-byte file claiming 2³¹×2 pixels otherwise makes fast-png allocate gigabytes.
+function checkPngSize(bytes: Uint8Array, source: string): void {
+  if (bytes.length < 24) throw new VaekitError(`${source}: truncated PNG (${bytes.length} bytes; the IHDR chunk ends at byte 24)`, 'E_DATA');
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const [w, h] = [v.getUint32(16, false), v.getUint32(20, false)];
+  if (w === 0 || h === 0 || w * h > MAX_PNG_PIXELS) {
+    throw new VaekitError(`${source}: PNG header (byte 16) claims ${w}x${h} pixels; expected 1..${MAX_PNG_PIXELS} pixels`, 'E_DATA');
+  }
 }
 
 /** Grey of the pixel at `values[o .. o+c)`: c=1 grey, 2 grey+alpha, 3 RGB, 4 RGBA; values scaled by `max`. */

@@ -5,6 +5,12 @@ import { parseIdx } from '../../src/data/idx.js';
 import { decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors.js';
 import { VaekitError } from '../../src/errors.js';
 import { Prng } from '../../src/random/prng.js';
+import { decodeModel, encodeModel, modelFile } from '../../src/io/modelFiles.js';
+import { initVaeParams, vaeParamShapes } from '../../src/models/vae.js';
+import { parseVaeConfig } from '../../src/models/vaeConfig.js';
+import { decodeCheckpoint, encodeCheckpoint } from '../../src/train/checkpointCodec.js';
+import { parseTrainConfig } from '../../src/train/trainConfig.js';
+import { decodePng, encodePng } from '../../src/viz/png.js';
 
 /**
  * Seeded, time-bounded fuzzing of the byte parsers. Each target starts from valid files (seeds), applies
@@ -199,6 +205,72 @@ function checkSt(result: unknown): void {
   for (const v of Object.values(metadata)) assert.equal(typeof v, 'string');
 }
 
+// ---- model directory (config.json + weights.safetensors), checkpoints, PNG ---------------------------
+
+const TINY = parseVaeConfig({ imageShape: [2, 2], latentDim: 1, hidden: [2] });
+const tinyModel = () => {
+  const params = initVaeParams(TINY, new Prng(1));
+  return encodeModel({ meta: modelFile(TINY, parseTrainConfig({}), { name: 'fuzz', train: 1, test: 1 }, { negElbo: 1 }), params });
+};
+const MODEL = tinyModel();
+const textBytes = (s: string) => new TextEncoder().encode(s);
+const SOURCES = { config: 'fuzz/config.json', weights: 'fuzz/weights.safetensors' };
+
+function checkModel(result: unknown): void {
+  const { meta, params } = result as ReturnType<typeof decodeModel>;
+  for (const [k, shape] of Object.entries(vaeParamShapes(meta.model))) assert.equal(params[k].length, shape.reduce((a, b) => a * b, 1));
+}
+
+const checkpointSeed = () =>
+  encodeCheckpoint({
+    model: TINY,
+    training: parseTrainConfig({ epochs: 2 }),
+    dataset: { name: 'fuzz' },
+    state: {
+      train: { params: initVaeParams(TINY, new Prng(2)), opt: { m: initVaeParams(TINY, new Prng(3)), v: initVaeParams(TINY, new Prng(4)) }, step: 3 },
+      epoch: 0,
+      batch: 3,
+      perm: [2, 0, 1, 3],
+      dataRng: new Prng(5).getState(),
+      noiseRng: new Prng(6).getState(),
+      acc: { sums: { loss: 1.5 }, count: 3 },
+      history: [],
+      best: null,
+      earlyStopped: false,
+    },
+  });
+
+const pngSeeds = () => [
+  encodePng({ width: 3, height: 2, data: Uint8Array.from([0, 50, 100, 150, 200, 250]) }),
+  encodePng({ width: 2, height: 2, channels: 4, data: Uint8Array.from({ length: 16 }, (_, i) => i * 16) }),
+  encodePng({ width: 1, height: 3, channels: 3, data: Uint8Array.from({ length: 9 }, (_, i) => i * 28) }),
+];
+
+const JSON_STRUCTURED: Record<string, Mutator> = {
+  /** Replaces one JSON value with a hostile one, keeping the document parseable. */
+  jsonValue(b, rng) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(new TextDecoder().decode(b));
+    } catch {
+      return b;
+    }
+    const paths: [Record<string, unknown>, string][] = [];
+    const walk = (v: unknown) => {
+      if (typeof v !== 'object' || v === null) return;
+      for (const [k, c] of Object.entries(v)) {
+        paths.push([v as Record<string, unknown>, k]);
+        walk(c);
+      }
+    };
+    walk(doc);
+    if (paths.length === 0) return b;
+    const [obj, key] = pick(rng, paths);
+    obj[key] = pick(rng, [...WEIRD_JSON, 1e9, -5, 99, 'learned', { type: 'gaussian', sigma: 0 }, [1e6, 1e6]]);
+    return textBytes(JSON.stringify(doc));
+  },
+};
+
 // ---- the table ---------------------------------------------------------------------------------------
 
 /** Mutates the IDX inside a gzip member, then recompresses, so gzip-wrapped inputs reach the IDX parser. */
@@ -230,6 +302,37 @@ const TARGETS: Target[] = [
     },
   },
   { name: 'safetensors', seeds: ST_SEEDS, parse: (b) => decodeSafetensors(b, 'fuzz.safetensors'), check: checkSt, mutators: ST_STRUCTURED },
+  {
+    name: 'config.json',
+    seeds: () => [textBytes(MODEL.configJson)],
+    parse: (b) => decodeModel(new TextDecoder().decode(b), MODEL.weights, SOURCES),
+    check: checkModel,
+    mutators: JSON_STRUCTURED,
+  },
+  {
+    name: 'model dir weights',
+    seeds: () => [copy(MODEL.weights)],
+    parse: (b) => decodeModel(MODEL.configJson, b, SOURCES),
+    check: checkModel,
+    mutators: ST_STRUCTURED,
+  },
+  {
+    name: 'checkpoint',
+    seeds: () => [checkpointSeed()],
+    parse: (b) => decodeCheckpoint(b, 'fuzz/checkpoint.safetensors'),
+    check: (r) => checkModel({ meta: { model: (r as ReturnType<typeof decodeCheckpoint>).model }, params: (r as ReturnType<typeof decodeCheckpoint>).state.train.params }),
+    mutators: ST_STRUCTURED,
+  },
+  {
+    name: 'png',
+    seeds: pngSeeds,
+    parse: (b) => decodePng(b, 'fuzz.png'),
+    check: (r) => {
+      const img = r as ReturnType<typeof decodePng>;
+      assert.equal(img.data.length, img.width * img.height);
+    },
+    mutators: {},
+  },
 ];
 
 function concat(...parts: Uint8Array[]): Uint8Array {
