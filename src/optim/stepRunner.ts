@@ -85,13 +85,10 @@ export class StepRunner {
       }),
     );
     const g = await this.compiled(shapes);
-    const src = this.sets[this.cur];
-    const dst = this.sets[1 - this.cur];
+    const { feeds: src, fetches } = this.ortSet(g, this.cur);
     this.lrBuf[0] = this.lr;
     this.stepBuf[0] = this.stepCount + 1;
-    const feeds: Record<string, HostArray> = { ...src, ...data, [stepNames.lr]: this.lrBuf, [stepNames.step]: this.stepBuf };
-    const fetches: Record<string, Ort.Tensor> = {};
-    for (const [k, buf] of Object.entries(dst)) fetches[outName(k)] = g.tensor(outName(k), buf);
+    const feeds: Record<string, HostArray | Ort.Tensor> = { ...src, ...data, [stepNames.lr]: this.lrBuf, [stepNames.step]: this.stepBuf };
     const res = await g.run(feeds, fetches);
     this.cur = 1 - this.cur;
     this.stepCount++;
@@ -137,6 +134,18 @@ export class StepRunner {
       for (const s of this.spec.optimizer.slots) set[stepNames.state(s, k)].set(st.opt[s]?.[k] ?? new Float32Array(dst.length));
     }
     this.stepCount = st.step;
+  }
+
+  // ORT tensors over buffer set i as inputs and set 1−i as outputs, made once: every batch shape's graph
+  // has the same parameter and state signatures.
+  private ortSets: { feeds: Record<string, Ort.Tensor>; fetches: Record<string, Ort.Tensor> }[] = [];
+  private ortSet(g: CompiledGraph, i: number): { feeds: Record<string, Ort.Tensor>; fetches: Record<string, Ort.Tensor> } {
+    if (!this.ortSets[i]) {
+      const feeds = Object.fromEntries(Object.entries(this.sets[i]).map(([k, buf]) => [k, g.tensor(k, buf)]));
+      const fetches = Object.fromEntries(Object.entries(this.sets[1 - i]).map(([k, buf]) => [outName(k), g.tensor(outName(k), buf)]));
+      this.ortSets[i] = { feeds, fetches };
+    }
+    return this.ortSets[i];
   }
 
   private compiled(data: TrainStepSpec['data']): Promise<CompiledGraph> {
