@@ -1,9 +1,14 @@
 // Node entry point (`vaekit/node`): the isomorphic core plus an engine over onnxruntime-node and file I/O.
 import os from 'node:os';
 import * as ort from 'onnxruntime-node';
-import { Engine, type EngineOptions } from './runtime/engine.js';
+import { Engine, type EngineOptions, type OrtModule } from './runtime/engine.js';
 
 export * from './index.js';
+export * from './node/atomicWrite.js';
+export * from './node/modelDir.js';
+export * from './node/checkpointFiles.js';
+export * from './node/fashionMnist.js';
+export * from './node/svgToPng.js';
 
 /**
  * An Engine over onnxruntime-node; threads default to the machine's cores.
@@ -12,5 +17,5 @@ export * from './index.js';
  * const engine = nodeEngine({ threads: 2 });
  */
 export function nodeEngine(opts: EngineOptions = {}): Engine {
-  return new Engine(ort as unknown as ConstructorParameters<typeof Engine>[0], { ...opts, threads: opts.threads ?? os.availableParallelism() });
+  return new Engine(ort as unknown as OrtModule, { ...opts, threads: opts.threads ?? os.availableParallelism() });
 }
