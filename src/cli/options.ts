@@ -1,0 +1,133 @@
+/**
+ * Flag parsing shared by the commands: value parsers that turn strings into checked numbers (a bad value is a
+ * usage error, exit 2, naming the flag) and the option groups several commands take.
+ */
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { DATASET_NAMES } from './datasets.js';
+
+/**
+ * Ends the command with an exit code and an optional message for stderr (e.g. 130 after Ctrl-C). Not an
+ * error in the program: `runCli` prints the message as it is and returns the code.
+ *
+ * @example
+ * throw new CliExit(130, `interrupted at step 40; resume with: vaekit train --resume ${dir}`);
+ */
+export class CliExit extends Error {
+  constructor(readonly exitCode: number, message = '') {
+    super(message);
+    this.name = 'CliExit';
+  }
+}
+
+/**
+ * Integer ≥ `min` (commander value parser).
+ *
+ * @example
+ * new Option('--epochs <n>').argParser(intArg(1));
+ */
+export const intArg = (min: number) => (v: string): number => {
+  const n = Number(v);
+  if (!/^[+-]?\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}`);
+  return n;
+};
+
+/**
+ * A finite number > 0, or ≥ 0 with `allowZero`.
+ *
+ * @example
+ * new Option('--lr <x>').argParser(numberArg());
+ */
+export const numberArg = (allowZero = false) => (v: string): number => {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || (n === 0 && !allowZero)) throw new InvalidArgumentError(`expected a number ${allowZero ? '≥' : '>'} 0`);
+  return n;
+};
+
+/**
+ * Any finite number.
+ *
+ * @example
+ * new Option('--threshold <t>').argParser(finiteArg);
+ */
+export const finiteArg = (v: string): number => {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number');
+  return n;
+};
+
+/**
+ * A number in [lo, hi].
+ *
+ * @example
+ * new Option('--quantile <q>').argParser(rangeArg(0, 1));
+ */
+export const rangeArg = (lo: number, hi: number) => (v: string): number => {
+  const n = Number(v);
+  if (v.trim() === '' || !(n >= lo && n <= hi)) throw new InvalidArgumentError(`expected a number in [${lo}, ${hi}]`);
+  return n;
+};
+
+/**
+ * Comma-separated integers ≥ `min`, e.g. "512,256".
+ *
+ * @example
+ * new Option('--classes <list>').argParser(intListArg(0));
+ */
+export const intListArg = (min: number) => (v: string): number[] => {
+  const parts = v.split(',').map((s) => s.trim());
+  if (parts.some((s) => !/^\d+$/.test(s) || Number(s) < min)) throw new InvalidArgumentError(`expected comma-separated integers ≥ ${min}, e.g. 1,2,3`);
+  return parts.map(Number);
+};
+
+/** Options of {@link addDatasetOptions}. */
+export interface DatasetFlags {
+  dataset?: string;
+  data?: string;
+  split: 'train' | 'test';
+  classes?: number[];
+}
+
+/**
+ * --dataset, --data, --split and --classes. Without --dataset, model commands use the dataset recorded in
+ * the model's config.json.
+ *
+ * @example
+ * addDatasetOptions(cmd, 'test');
+ */
+export function addDatasetOptions(cmd: Command, split: 'train' | 'test' = 'test'): Command {
+  return cmd
+    .addOption(new Option('--dataset <name>', 'dataset (default: the one the model was trained on)').choices(DATASET_NAMES))
+    .option('--data <dir>', 'directory with the four IDX files (default: the dataset\'s own location)')
+    .addOption(new Option('--split <split>', 'which split').choices(['train', 'test']).default(split))
+    .option('--classes <labels>', 'keep only these labels, e.g. 0,1,2', intListArg(0));
+}
+
+/**
+ * --threads N (ONNX Runtime intra-op threads; default: all cores).
+ *
+ * @example
+ * addThreadsOption(cmd);
+ */
+export function addThreadsOption(cmd: Command): Command {
+  return cmd.option('--threads <n>', 'ONNX Runtime threads (default: all cores)', intArg(1));
+}
+
+/**
+ * --model DIR (required) and --threads.
+ *
+ * @example
+ * addModelOptions(program.command('sample'));
+ */
+export function addModelOptions(cmd: Command): Command {
+  return addThreadsOption(cmd.requiredOption('--model <dir>', 'model directory (config.json + weights.safetensors)'));
+}
+
+/**
+ * --json: print one JSON object on stdout instead of text.
+ *
+ * @example
+ * addJsonOption(cmd);
+ */
+export function addJsonOption(cmd: Command): Command {
+  return cmd.option('--json', 'print one JSON object instead of text');
+}

@@ -1,0 +1,49 @@
+/** `vaekit reconstruct`: dataset images with their reconstructions E[x | z = μ(x)] underneath. */
+import { type Command } from 'commander';
+import { rowsGrid } from '../viz/imageGrid.js';
+import { dataForModel, firstImages, loadModel, makeEngine } from './common.js';
+import { addDatasetOptions, addJsonOption, addModelOptions, type DatasetFlags, intArg } from './options.js';
+import { print, printJson, writeGridPng } from './output.js';
+
+interface ReconstructFlags extends DatasetFlags {
+  model: string;
+  n: number;
+  cols: number;
+  out: string;
+  threads?: number;
+  json?: boolean;
+}
+
+/**
+ * Adds `vaekit reconstruct --model DIR [--dataset …] [--split test] [--n 32] --out FILE.png`.
+ *
+ * @example
+ * registerReconstruct(program);
+ */
+export function registerReconstruct(program: Command): void {
+  const cmd = program
+    .command('reconstruct')
+    .description('the first N images of a split, each row of originals followed by a row of their reconstructions')
+    .option('--n <n>', 'number of images', intArg(1), 32)
+    .option('--cols <n>', 'images per row', intArg(1), 8)
+    .requiredOption('--out <file.png>', 'output PNG');
+  addJsonOption(addDatasetOptions(addModelOptions(cmd))).action((o: ReconstructFlags) => reconstruct(o));
+}
+
+async function reconstruct(o: ReconstructFlags): Promise<void> {
+  const m = loadModel(o.model, makeEngine(o.threads));
+  const { ds } = await dataForModel(m, o);
+  const { images, n } = firstImages(ds, o.n);
+  const recon = await m.model.reconstruct(images); // [n, D]
+  const D = ds.rows * ds.cols;
+  const cols = Math.min(o.cols, n);
+  // alternate rows: originals k..k+cols, then their reconstructions
+  const rows: Float32Array[] = [];
+  for (let k = 0; k < n; k += cols) {
+    const end = Math.min(n, k + cols);
+    rows.push(images.subarray(k * D, end * D), recon.subarray(k * D, end * D));
+  }
+  const size = writeGridPng(o.out, rowsGrid(rows, { h: ds.rows, w: ds.cols, cols }));
+  if (o.json) printJson({ out: o.out, n, dataset: ds.name, ...size });
+  else print(`wrote ${o.out}: ${n} images of ${ds.name}, originals over reconstructions (${size.width}x${size.height} px)`);
+}
