@@ -2,14 +2,13 @@
  * What most commands do first: make the engine, load a model directory, load the data the model is judged
  * on, and check that the two fit.
  */
-import { binarizeDynamic, binarizeStatic } from '../data/binarize.js';
 import { type ImageDataset } from '../data/dataset.js';
 import { VaekitError } from '../errors.js';
 import { type ModelFile } from '../io/modelFiles.js';
 import { VaeModel } from '../models/vaeModel.js';
 import { nodeEngine } from '../node.js';
 import { loadModelDir } from '../node/modelDir.js';
-import { Prng } from '../random/prng.js';
+import { evalSeed, heldOutImages } from '../train/heldOut.js';
 import { type Engine } from '../runtime/engine.js';
 import { datasetFor, loadSplit, type DatasetSpec } from './datasets.js';
 import { type DatasetFlags } from './options.js';
@@ -87,9 +86,7 @@ export function checkImageSize(m: LoadedModel, rows: number, cols: number, what:
  * const x = asTrainedOn(test.images, meta);
  */
 export function asTrainedOn(images: Float32Array, meta: ModelFile): Float32Array {
-  const t = meta.training;
-  if (!t || t.binarize === 'none') return images;
-  return t.binarize === 'static' ? binarizeStatic(images) : binarizeDynamic(images, new Prng(t.seed + 3));
+  return meta.training ? heldOutImages(images, meta.training, 'test') : images;
 }
 
 /**
@@ -100,7 +97,7 @@ export function asTrainedOn(images: Float32Array, meta: ModelFile): Float32Array
  * const seed = opts.seed ?? evalSeedOf(meta);
  */
 export function evalSeedOf(meta: ModelFile): number {
-  return ((meta.training?.seed ?? 1) ^ 0x5eed) >>> 0;
+  return evalSeed(meta.training?.seed ?? 1);
 }
 
 /**

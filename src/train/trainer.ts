@@ -11,6 +11,7 @@ import { type Engine } from '../runtime/engine.js';
 import { elboMeans, type ElboMetrics, MetricAccumulator } from './metrics.js';
 import { type TrainConfig, valFractionOf } from './trainConfig.js';
 import { splitTrainVal } from './split.js';
+import { evalSeed, heldOutImages } from './heldOut.js';
 import { type TrainerState } from './trainerState.js';
 
 /** Train and (optional) test images. Validation, when configured, is carved from train. */
@@ -46,9 +47,6 @@ export class DivergenceError extends VaekitError {
     super(`training diverged at step ${step} (epoch ${epoch}): ${what}; try a lower --lr or --grad-clip`, 'E_DIVERGED');
   }
 }
-
-// Evaluation noise comes from a fresh generator each time, so the same weights always score the same.
-const EVAL_STREAM = 0x5eed;
 
 /**
  * Trains a β-VAE with Adam: shuffles every epoch, runs one compiled training step per batch, evaluates
@@ -92,9 +90,6 @@ export class Trainer {
     }
     const { train, val } = splitTrainVal(data.train, valFractionOf(training), training.seed);
     if (train.n === 0) throw new VaekitError(`dataset ${data.train.name} has no training examples`, 'E_DATA');
-    // Held-out sets are binarized once: thresholded, or one fixed seeded draw for dynamic binarization.
-    const fixed = (x: Float32Array, k: number) =>
-      training.binarize === 'none' ? x : training.binarize === 'static' ? binarizeStatic(x) : binarizeDynamic(x, new Prng(training.seed + k));
     const trainX = training.binarize === 'static' ? binarizeStatic(train.images) : train.images;
     const st = state ?? freshState(model, training);
     const spec = {
@@ -105,7 +100,7 @@ export class Trainer {
       gradClip: training.gradClip,
     };
     const runner = await StepRunner.create(engine, spec, st.train);
-    return new Trainer(engine, model, training, trainX, train.n, val ? fixed(val.images, 2) : null, data.test ? fixed(data.test.images, 3) : null, runner, st);
+    return new Trainer(engine, model, training, trainX, train.n, val ? heldOutImages(val.images, training, 'val') : null, data.test ? heldOutImages(data.test.images, training, 'test') : null, runner, st);
   }
 
   /** Current parameters (copies). */
@@ -181,7 +176,8 @@ export class Trainer {
     const model = new VaeModel(this.engine, this.model, this.runner.params());
     const evalSplit = async (x: Float32Array | null) => {
       if (!x) return undefined;
-      const t = await model.elboTerms(x, new Prng(this.training.seed ^ EVAL_STREAM));
+      // a fresh generator each time, so the same weights always score the same
+      const t = await model.elboTerms(x, new Prng(evalSeed(this.training.seed)));
       return elboMeans(t.recon, t.kl);
     };
     const record: EpochRecord = {
