@@ -30,6 +30,8 @@ export class StepRunner {
   private sets: [Record<string, Float32Array>, Record<string, Float32Array>];
   private cur = 0;
   private stepCount: number;
+  /** Steps taken by the last call (what {@link rollback} undoes); 0 when there is nothing to undo. */
+  private lastCall = 0;
   private readonly lrBuf = new Float32Array(1);
   private readonly stepBuf = new Float32Array(1);
   lr: number;
@@ -78,33 +80,48 @@ export class StepRunner {
    * a graph for that size is compiled on first use. Returns the step's metrics as numbers.
    */
   async step(data: Record<string, HostArray>): Promise<Record<string, number>> {
+    return (await this.runSteps(data, 1))[0];
+  }
+
+  /**
+   * `k` consecutive optimizer steps in one ORT call: each data array holds k batches back to back
+   * ([k, B, ...] flattened). The same arithmetic as k calls of {@link step}, with one round trip of the
+   * state instead of k. Returns each step's metrics.
+   */
+  async runSteps(data: Record<string, HostArray>, k: number): Promise<Record<string, number>[]> {
     const shapes = Object.fromEntries(
-      Object.entries(this.dataSpec).map(([k, d]) => {
+      Object.entries(this.dataSpec).map(([name, d]) => {
         const per = sizeOf(d.shape.slice(1));
-        return [k, { ...d, shape: [data[k].length / per, ...d.shape.slice(1)] }];
+        return [name, { ...d, shape: [data[name].length / per / k, ...d.shape.slice(1)] }];
       }),
     );
-    const g = await this.compiled(shapes);
+    const g = await this.compiled(shapes, k);
     const { feeds: src, fetches } = this.ortSet(g, this.cur);
     this.lrBuf[0] = this.lr;
     this.stepBuf[0] = this.stepCount + 1;
     const feeds: Record<string, HostArray | Ort.Tensor> = { ...src, ...data, [stepNames.lr]: this.lrBuf, [stepNames.step]: this.stepBuf };
     const res = await g.run(feeds, fetches);
     this.cur = 1 - this.cur;
-    this.stepCount++;
-    const metrics: Record<string, number> = {};
-    for (const k of Object.keys(g.outputs)) if (k.startsWith('metric/')) metrics[k.slice(7)] = (res[k] as Float32Array)[0];
-    return metrics;
+    this.stepCount += k;
+    this.lastCall = k;
+    const out: Record<string, number>[] = Array.from({ length: k }, () => ({}));
+    for (const name of Object.keys(g.outputs)) {
+      if (!name.startsWith('metric/')) continue;
+      const v = res[name] as Float32Array;
+      for (let i = 0; i < k; i++) out[i][name.slice(7)] = v[i];
+    }
+    return out;
   }
 
   /**
-   * Undoes the last step: its inputs are still intact in the other buffer set. Used when a step produced
-   * non-finite values, so the last good parameters survive.
+   * Undoes the last call (its k steps): its inputs are still intact in the other buffer set. Used when a
+   * step produced non-finite values, so the last good parameters survive.
    */
   rollback(): void {
-    if (this.stepCount === 0) return;
+    if (this.lastCall === 0) return;
     this.cur = 1 - this.cur;
-    this.stepCount--;
+    this.stepCount -= this.lastCall;
+    this.lastCall = 0;
   }
 
   /** Copies of the current parameters (safe to keep; training does not touch them). */
@@ -134,6 +151,7 @@ export class StepRunner {
       for (const s of this.spec.optimizer.slots) set[stepNames.state(s, k)].set(st.opt[s]?.[k] ?? new Float32Array(dst.length));
     }
     this.stepCount = st.step;
+    this.lastCall = 0;
   }
 
   // ORT tensors over buffer set i as inputs and set 1−i as outputs, made once: every batch shape's graph
@@ -148,11 +166,11 @@ export class StepRunner {
     return this.ortSets[i];
   }
 
-  private compiled(data: TrainStepSpec['data']): Promise<CompiledGraph> {
-    const key = JSON.stringify(Object.entries(data).map(([k, d]) => [k, d.shape]));
+  private compiled(data: TrainStepSpec['data'], k = 1): Promise<CompiledGraph> {
+    const key = JSON.stringify([k, Object.entries(data).map(([name, d]) => [name, d.shape])]);
     let g = this.graphs.get(key);
     if (!g) {
-      const t = buildTrainStep({ ...this.spec, data });
+      const t = buildTrainStep({ ...this.spec, data }, k);
       g = this.engine.compile(t.graph, t.outputs, 'train_step');
       this.graphs.set(key, g);
     }

@@ -38,6 +38,19 @@ export type TrainEvent =
   | { type: 'best'; epoch: number; valNegElbo: number }
   | { type: 'earlyStop'; epoch: number; bestEpoch: number };
 
+/** How training runs, without changing its results. */
+export interface TrainerRuntime {
+  /**
+   * Optimizer steps per ONNX Runtime call (default 8). onnxruntime-node copies every graph output into a new
+   * JavaScript buffer per call, so sending the state back once per 8 steps instead of every step roughly
+   * halves the time per step of the 784-400-20 VAE; the steps and their results are the same.
+   */
+  stepsPerCall?: number;
+}
+
+/** Default {@link TrainerRuntime.stepsPerCall}. */
+export const DEFAULT_STEPS_PER_CALL = 8;
+
 /** Why {@link Trainer.run} returned. */
 export type TrainOutcome = 'finished' | 'stopped' | 'earlyStopped';
 
@@ -73,15 +86,19 @@ export class Trainer {
     private readonly testX: Float32Array | null,
     private readonly runner: StepRunner,
     private st: TrainerState,
+    /** Optimizer steps per ONNX Runtime call; results do not depend on it. */
+    readonly stepsPerCall: number,
   ) {
     const D = dataDim(model);
     this.stepsPerEpoch = Math.ceil(nTrain / training.batchSize);
-    this.batchBuf = new Float32Array(training.batchSize * D);
-    this.epsBuf = new Float32Array(training.batchSize * model.latentDim);
+    this.batchBuf = new Float32Array(this.stepsPerCall * training.batchSize * D);
+    this.epsBuf = new Float32Array(this.stepsPerCall * training.batchSize * model.latentDim);
   }
 
   /** Prepares data (binarization, validation split) and compiles the training step; resumes from `state` when given. */
-  static async create(engine: Engine, model: VaeConfig, training: TrainConfig, data: TrainData, state?: TrainerState): Promise<Trainer> {
+  static async create(engine: Engine, model: VaeConfig, training: TrainConfig, data: TrainData, state?: TrainerState, runtime: TrainerRuntime = {}): Promise<Trainer> {
+    const stepsPerCall = runtime.stepsPerCall ?? DEFAULT_STEPS_PER_CALL;
+    if (!Number.isInteger(stepsPerCall) || stepsPerCall < 1) throw new VaekitError(`stepsPerCall must be a positive integer, got ${stepsPerCall}`, 'E_CONFIG');
     const D = dataDim(model);
     for (const ds of [data.train, data.test]) {
       if (ds && ds.rows * ds.cols !== D) {
@@ -100,7 +117,7 @@ export class Trainer {
       gradClip: training.gradClip,
     };
     const runner = await StepRunner.create(engine, spec, st.train);
-    return new Trainer(engine, model, training, trainX, train.n, val ? heldOutImages(val.images, training, 'val') : null, data.test ? heldOutImages(data.test.images, training, 'test') : null, runner, st);
+    return new Trainer(engine, model, training, trainX, train.n, val ? heldOutImages(val.images, training, 'val') : null, data.test ? heldOutImages(data.test.images, training, 'test') : null, runner, st, stepsPerCall);
   }
 
   /** Current parameters (copies). */
@@ -145,30 +162,66 @@ export class Trainer {
       }
       const perm = this.st.perm!;
       const acc = Object.assign(new MetricAccumulator(), this.st.acc);
+      const fullBatches = Math.floor(this.nTrain / batchSize);
       while (this.st.batch < this.stepsPerEpoch) {
-        const start = this.st.batch * batchSize;
-        const m = Math.min(batchSize, this.nTrain - start);
-        const x = this.batchBuf.subarray(0, m * D);
-        for (let i = 0; i < m; i++) x.set(this.trainX.subarray(perm[start + i] * D, (perm[start + i] + 1) * D), i * D);
-        if (binarize === 'dynamic') binarizeDynamic(x, dataRng, x);
-        const eps = noiseRng.normals(this.epsBuf.subarray(0, m * L));
-        const metrics = await this.runner.step({ x, eps });
-        if (!Number.isFinite(metrics.loss) || !Number.isFinite(metrics.gradNorm)) {
-          this.runner.rollback();
-          throw new DivergenceError(this.runner.steps + 1, this.st.epoch + 1, `loss ${metrics.loss}, gradient norm ${metrics.gradNorm}`);
+        // up to stepsPerCall full batches per ORT call; a last, partial batch runs alone
+        const first = this.st.batch;
+        const k = first < fullBatches ? Math.min(this.stepsPerCall, fullBatches - first) : 1;
+        const sizes: number[] = [];
+        const rngAfter: { data: ReturnType<Prng['getState']>; noise: ReturnType<Prng['getState']> }[] = [];
+        let rows = 0;
+        for (let b = first; b < first + k; b++) {
+          const m = Math.min(batchSize, this.nTrain - b * batchSize);
+          const x = this.batchBuf.subarray(rows * D, (rows + m) * D);
+          for (let i = 0; i < m; i++) x.set(this.trainX.subarray(perm[b * batchSize + i] * D, (perm[b * batchSize + i] + 1) * D), i * D);
+          if (binarize === 'dynamic') binarizeDynamic(x, dataRng, x);
+          noiseRng.normals(this.epsBuf.subarray(rows * L, (rows + m) * L));
+          sizes.push(m);
+          rngAfter.push({ data: dataRng.getState(), noise: noiseRng.getState() });
+          rows += m;
         }
-        acc.add(metrics, m);
-        this.st.batch++;
+        const data = { x: this.batchBuf.subarray(0, rows * D), eps: this.epsBuf.subarray(0, rows * L) };
+        const metrics = await this.runner.runSteps(data, k);
+        const bad = metrics.findIndex((mt) => !Number.isFinite(mt.loss) || !Number.isFinite(mt.gradNorm));
+        const good = bad < 0 ? k : await this.replayBefore(bad, data, sizes);
+        for (let i = 0; i < good; i++) acc.add(metrics[i], sizes[i]);
+        this.st.batch += good;
         this.st.acc = { sums: acc.sums, count: acc.count };
-        this.st.dataRng = dataRng.getState();
-        this.st.noiseRng = noiseRng.getState();
-        onEvent({ type: 'step', epoch: this.st.epoch + 1, batch: this.st.batch, stepsPerEpoch: this.stepsPerEpoch, step: this.runner.steps, metrics });
+        if (good > 0) {
+          this.st.dataRng = rngAfter[good - 1].data;
+          this.st.noiseRng = rngAfter[good - 1].noise;
+        }
+        if (bad >= 0) {
+          const mt = metrics[bad];
+          throw new DivergenceError(this.runner.steps + 1, this.st.epoch + 1, `loss ${mt.loss}, gradient norm ${mt.gradNorm}`);
+        }
+        const step0 = this.runner.steps - k;
+        for (let i = 0; i < k; i++) {
+          onEvent({ type: 'step', epoch: this.st.epoch + 1, batch: first + i + 1, stepsPerEpoch: this.stepsPerEpoch, step: step0 + i + 1, metrics: metrics[i] });
+        }
         if (this.stopRequested && this.st.batch < this.stepsPerEpoch) return 'stopped';
       }
       await this.finishEpoch(acc, (performance.now() - t0) / 1000, onEvent);
       if (this.stopRequested) return 'stopped';
     }
     return this.st.earlyStopped ? 'earlyStopped' : 'finished';
+  }
+
+  /**
+   * After a call whose step `bad` went non-finite: undo the whole call, then redo its first `bad` steps one
+   * by one, so the parameters are those after the last good step. Returns how many steps were kept.
+   */
+  private async replayBefore(bad: number, data: { x: Float32Array; eps: Float32Array }, sizes: number[]): Promise<number> {
+    this.runner.rollback();
+    const D = dataDim(this.model);
+    const L = this.model.latentDim;
+    let rows = 0;
+    for (let i = 0; i < bad; i++) {
+      const m = sizes[i];
+      await this.runner.step({ x: data.x.subarray(rows * D, (rows + m) * D), eps: data.eps.subarray(rows * L, (rows + m) * L) });
+      rows += m;
+    }
+    return bad;
   }
 
   private async finishEpoch(acc: MetricAccumulator, seconds: number, onEvent: (e: TrainEvent) => void): Promise<void> {
