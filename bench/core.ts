@@ -28,14 +28,15 @@ const spec = {
 };
 const runner = await StepRunner.create(engine, spec, { params: initVaeParams(cfg, rng) });
 // a pool of random binary batches, so data generation stays out of the timing
-const pool = Float32Array.from({ length: 16 * B * 784 }, () => (rng.uniform() < 0.5 ? 1 : 0));
+const poolBatches = 8;
+const pool = Float32Array.from({ length: 2 * Math.max(poolBatches, Number(values['steps-per-call'] ?? 0)) * B * 784 }, () => (rng.uniform() < 0.5 ? 1 : 0));
 const perCall = values['steps-per-call'] ? Number(values['steps-per-call']) : DEFAULT_STEPS_PER_CALL;
 
 async function timeSteps(k: number): Promise<{ ms: number; loss: number }> {
   const eps = new Float32Array(k * B * cfg.latentDim);
   const run = async (i: number) => {
     rng.normals(eps);
-    const off = ((i * k) % 8) * B * 784;
+    const off = ((i * k) % poolBatches) * B * 784;
     return runner.runSteps({ x: pool.subarray(off, off + k * B * 784), eps }, k);
   };
   for (let i = 0; i < Math.ceil(24 / k); i++) await run(i);
