@@ -51,10 +51,10 @@ test('Gaussian likelihoods (fixed, learned, learned per dimension) train on real
     const start = elboMeans(before.recon, before.kl).negElbo;
     assert.ok(after < start - 100, `σ=${sigma}: test −ELBO ${start.toFixed(1)} → ${after.toFixed(1)} should fall by > 100 nats`);
     if (sigma !== 0.1) {
-      // a learned variance below 1 is what lets the Gaussian −ELBO go negative on [0,1] pixels
+      // a learned variance falls below 1 (it starts at σ = 1), which lets the Gaussian −ELBO go negative on [0,1] pixels
       const logvar = t.params()['lik.logvar'];
       const meanLogvar = logvar.reduce((a, v) => a + v, 0) / logvar.length;
-      assert.ok(meanLogvar < -0.5, `learned log σ² (mean over ${logvar.length}) should fall below −0.5 from 0, got ${meanLogvar}`);
+      assert.ok(meanLogvar < -0.25, `learned log σ² (mean over ${logvar.length}) should fall below −0.25 from 0, got ${meanLogvar}`);
     }
   }
 });
