@@ -86,6 +86,9 @@ const ORT_TYPE: Record<DType, 'float32' | 'int64' | 'bool'> = { float32: 'float3
  * shape names the input instead of failing inside ORT.
  */
 export class CompiledGraph {
+  /** Whether the backend fills preallocated output tensors itself (learned on the first run with fetches). */
+  private writesIntoFetches: boolean | undefined;
+
   constructor(
     private readonly ort: OrtModule,
     readonly session: Ort.InferenceSession,
@@ -105,7 +108,8 @@ export class CompiledGraph {
 
   /**
    * Runs the session. Feeds may be host arrays or ORT tensors made by {@link tensor}; `fetches`, when
-   * given, are preallocated ORT tensors ORT writes into (no copy through JavaScript).
+   * given, are preallocated ORT tensors that receive the outputs (written by ORT itself where the backend
+   * supports it, as onnxruntime-node does; copied in otherwise).
    */
   async run(feeds: Record<string, HostArray | Ort.Tensor>, fetches?: Record<string, Ort.Tensor | null>): Promise<Record<string, HostArray>> {
     const ortFeeds: Record<string, Ort.Tensor> = {};
@@ -117,16 +121,30 @@ export class CompiledGraph {
     for (const k of Object.keys(feeds)) {
       if (!(k in this.inputs)) throw new VaekitError(`graph "${this.name}" has no input "${k}"; inputs: ${Object.keys(this.inputs).join(', ')}`, 'E_FEED');
     }
-    let res: Ort.InferenceSession.OnnxValueMapType;
-    try {
-      // outputs without a preallocated tensor are allocated by ORT (null entries)
-      const all = fetches ? Object.fromEntries(Object.keys(this.outputs).map((k) => [k, fetches[k] ?? null])) : undefined;
-      res = all ? await this.session.run(ortFeeds, all) : await this.session.run(ortFeeds);
-    } catch (e) {
-      throw new VaekitError(`ONNX Runtime failed running graph "${this.name}": ${(e as Error).message}`, 'E_ORT');
+    // Until we know whether this backend writes into preallocated outputs, mark one with a NaN sentinel.
+    const probe = fetches && this.writesIntoFetches === undefined ? Object.values(fetches).find((t) => t && (t.data as Float32Array).length > 0) : undefined;
+    if (probe) (probe.data as Float32Array)[0] = NaN;
+    const run = async (withFetches: boolean) => {
+      try {
+        // outputs without a preallocated tensor are allocated by ORT (null entries)
+        const all = Object.fromEntries(Object.keys(this.outputs).map((k) => [k, fetches?.[k] ?? null]));
+        return withFetches ? await this.session.run(ortFeeds, all) : await this.session.run(ortFeeds);
+      } catch (e) {
+        throw new VaekitError(`ONNX Runtime failed running graph "${this.name}": ${(e as Error).message}`, 'E_ORT');
+      }
+    };
+    let res = await run(fetches !== undefined && this.writesIntoFetches !== false);
+    if (probe) {
+      // onnxruntime-node fills preallocated outputs (and also returns copies); onnxruntime-web leaves them
+      // untouched, so run again without them (inputs are unchanged) and copy the results over.
+      this.writesIntoFetches = !Number.isNaN((probe.data as Float32Array)[0]);
+      if (!this.writesIntoFetches) res = await run(false);
     }
     const out: Record<string, HostArray> = {};
     for (const k of Object.keys(this.outputs)) out[k] = (res[k] as Ort.Tensor).data as HostArray;
+    if (fetches && this.writesIntoFetches === false) {
+      for (const [k, t] of Object.entries(fetches)) if (t) (t.data as Float32Array).set(out[k] as Float32Array);
+    }
     return out;
   }
 
