@@ -1,4 +1,5 @@
 /** `vaekit plot curves`: −ELBO, reconstruction and KL per epoch from a run's metrics.jsonl, three panels. */
+import { schemaIssues } from '../schemaIssues.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Command } from 'commander';
@@ -73,7 +74,7 @@ function readMetrics(file: string): EpochLine[] {
       throw new VaekitError(`${file}:${i + 1}: not valid JSON (${(e as Error).message})`, 'E_DATA');
     }
     const r = EpochLine.safeParse(raw);
-    if (!r.success) throw new VaekitError(`${file}:${i + 1}: not an epoch record: ${r.error.issues.map((s) => `${s.path.join('.') || '(line)'}: ${s.message}`).join('; ')}`, 'E_DATA');
+    if (!r.success) throw new VaekitError(`${file}:${i + 1}: not an epoch record: ${schemaIssues(r.error, '(line)')}`, 'E_DATA');
     out.push(r.data);
   });
   if (out.length === 0) throw new VaekitError(`${file}: no epochs yet; it gets a line after each finished epoch`, 'E_DATA');

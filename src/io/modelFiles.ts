@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { VaekitError } from '../errors.js';
+import { parseOrThrow } from '../schemaIssues.js';
 import { sizeOf } from '../graph/dtype.js';
 import { vaeParamShapes } from '../models/vae.js';
 import { parseVaeConfig, VaeConfigSchema, type VaeConfig } from '../models/vaeConfig.js';
@@ -69,12 +70,8 @@ export function decodeModel(configText: string, weights: Uint8Array, sources: { 
   if (version > FORMAT_VERSION) {
     throw new VaekitError(`${sources.config}: format version ${version} is newer than this vaekit reads (${FORMAT_VERSION}); upgrade vaekit`, 'E_MODEL');
   }
-  const parsed = ModelFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new VaekitError(`${sources.config}: invalid: ${issues}`, 'E_MODEL');
-  }
-  const meta = { ...parsed.data, model: parseVaeConfig(parsed.data.model, sources.config) };
+  const parsed = parseOrThrow(ModelFileSchema, raw, (issues) => new VaekitError(`${sources.config}: invalid: ${issues}`, 'E_MODEL'));
+  const meta = { ...parsed, model: parseVaeConfig(parsed.model, sources.config) };
   const file = decodeSafetensors(weights, sources.weights);
   const shapes = vaeParamShapes(meta.model);
   const params: Record<string, Float32Array> = {};

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { VaekitError } from '../errors.js';
+import { parseOrThrow } from '../schemaIssues.js';
 
 /**
  * The β-VAE's configuration: every default lives here. Saved as `model` in config.json next to the weights.
@@ -30,12 +31,7 @@ export type VaeConfig = z.infer<typeof VaeConfigSchema>;
 
 /** Validates a (partial) config and fills defaults; errors list each bad field. */
 export function parseVaeConfig(input: unknown, source = 'model config'): VaeConfig {
-  const r = VaeConfigSchema.safeParse(input ?? {});
-  if (!r.success) {
-    const issues = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new VaekitError(`${source}: invalid: ${issues}`, 'E_CONFIG');
-  }
-  return r.data;
+  return parseOrThrow(VaeConfigSchema, input ?? {}, (issues) => new VaekitError(`${source}: invalid: ${issues}`, 'E_CONFIG'));
 }
 
 /** Data dimension D = rows · cols. */

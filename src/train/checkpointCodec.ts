@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { VaekitError } from '../errors.js';
+import { parseOrThrow } from '../schemaIssues.js';
 import { sizeOf } from '../graph/dtype.js';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from '../io/safetensors.js';
 import { vaeParamShapes } from '../models/vae.js';
@@ -94,9 +95,7 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): Checkpoint 
   } catch (e) {
     throw fail(`metadata is not valid JSON (${(e as Error).message})`);
   }
-  const r = MetaSchema.safeParse(raw);
-  if (!r.success) throw fail(`invalid metadata: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const m = r.data;
+  const m = parseOrThrow(MetaSchema, raw, (issues) => fail(`invalid metadata: ${issues}`));
   if (m.version > CHECKPOINT_VERSION) throw fail(`version ${m.version} is newer than this vaekit reads (${CHECKPOINT_VERSION}); upgrade vaekit`);
   const model = parseVaeConfig(m.model, source);
   const training = parseTrainConfig(m.training, source);

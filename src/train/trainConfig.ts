@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { VaekitError } from '../errors.js';
+import { parseOrThrow } from '../schemaIssues.js';
 
 /**
  * Training options; every default lives here. Saved as `training` in config.json next to the weights.
@@ -28,12 +29,7 @@ export type TrainConfig = z.infer<typeof TrainConfigSchema>;
 
 /** Validates training options and fills defaults. */
 export function parseTrainConfig(input: unknown, source = 'training config'): TrainConfig {
-  const r = TrainConfigSchema.safeParse(input ?? {});
-  if (!r.success) {
-    const issues = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new VaekitError(`${source}: invalid: ${issues}`, 'E_CONFIG');
-  }
-  return r.data;
+  return parseOrThrow(TrainConfigSchema, input ?? {}, (issues) => new VaekitError(`${source}: invalid: ${issues}`, 'E_CONFIG'));
 }
 
 /** The validation fraction in effect. */
