@@ -2,7 +2,7 @@
  * Training progress on stderr: on a terminal a bar per epoch with ETA and live loss/recon/KL; otherwise
  * plain lines — one every ~10% of an epoch at most, and one per finished epoch.
  */
-import { type ElboMetrics } from '../train/metrics.js';
+import { type ElboMetrics } from '../eval/elboMeans.js';
 import { type TrainEvent } from '../train/trainer.js';
 import { fmt, note } from './output.js';
 import { startBar, stderrIsTty, type Bar } from './progressBar.js';

@@ -6,6 +6,7 @@
 import { VaekitError } from '../errors.js';
 import { type VaeModel } from '../models/vaeModel.js';
 import { type Prng } from '../random/prng.js';
+import { elboMeans } from './elboMeans.js';
 import { activeUnits } from './activeUnits.js';
 import { importanceSampledNll } from './importanceSampling.js';
 
@@ -68,19 +69,12 @@ export interface ExampleScores {
 export async function evaluate(model: VaeModel, images: Float32Array, opts: EvaluateOptions): Promise<Evaluation> {
   const n = rowsOf(model, images, 'evaluate');
   const { recon, kl, is } = await score(model, images, opts);
-  let r = 0;
-  let q = 0;
-  for (let i = 0; i < n; i++) {
-    r += recon[i];
-    q += kl[i];
-  }
-  const negElbo = (r + q) / n;
+  // the same means the trainer logs, so `vaekit eval` repeats a run's test −ELBO exactly
+  const elbo = elboMeans(recon, kl);
   const { mu } = await model.encode(images);
-  const loss = is ? is.mean : negElbo;
+  const loss = is ? is.mean : elbo.negElbo;
   return {
-    negElbo,
-    recon: r / n,
-    kl: q / n,
+    ...elbo,
     bitsPerDim: loss / (model.dataDim * Math.LN2),
     bitsPerDimOf: is ? 'nll' : 'negElbo',
     examples: n,

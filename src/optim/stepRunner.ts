@@ -16,10 +16,11 @@ export interface TrainState {
 }
 
 /**
- * Runs compiled training steps with the state kept in two preallocated buffer sets that swap roles
- * each step (ORT reads set A and writes set B, then the reverse), so parameters and optimizer state never
- * pass through JavaScript between steps. One compiled graph per distinct batch shape (e.g. the last,
- * partial batch of an epoch).
+ * Runs compiled training steps with the state kept in two preallocated buffer sets that swap roles each
+ * call (ORT reads set A and writes set B, then the reverse), so JavaScript never copies parameters or
+ * optimizer state. (onnxruntime-node itself still returns a copy of every output per call, which is why
+ * {@link runSteps} can take several steps per call.) One compiled graph per distinct batch shape and step
+ * count (e.g. the last, partial batch of an epoch).
  *
  * @example
  * const runner = await StepRunner.create(engine, spec, initialParams);
@@ -57,12 +58,15 @@ export class StepRunner {
     this.setState(init);
   }
 
-  /** Builds the runner; `init.opt` may be empty (zeros), as at the start of training. */
-  static async create(engine: Engine, spec: TrainStepSpec, init: TrainState | { params: Params }): Promise<StepRunner> {
+  /**
+   * Builds the runner and compiles the graph for `stepsPerCall` steps of the spec's batch shape, the call it
+   * will mostly make; `init.opt` may be empty (zeros), as at the start of training.
+   */
+  static async create(engine: Engine, spec: TrainStepSpec, init: TrainState | { params: Params }, stepsPerCall = 1): Promise<StepRunner> {
     const full: TrainState = 'step' in init ? init : { params: init.params, opt: {}, step: 0 };
     const { data, ...rest } = spec;
     const r = new StepRunner(engine, rest, data, full);
-    await r.compiled(data);
+    await r.compiled(data, stepsPerCall);
     return r;
   }
 
@@ -160,7 +164,7 @@ export class StepRunner {
   private ortSet(g: CompiledGraph, i: number): { feeds: Record<string, Ort.Tensor>; fetches: Record<string, Ort.Tensor> } {
     if (!this.ortSets[i]) {
       const feeds = Object.fromEntries(Object.entries(this.sets[i]).map(([k, buf]) => [k, g.tensor(k, buf)]));
-      const fetches = Object.fromEntries(Object.entries(this.sets[1 - i]).map(([k, buf]) => [outName(k), g.tensor(outName(k), buf)]));
+      const fetches = Object.fromEntries(Object.entries(this.sets[1 - i]).map(([k, buf]) => [stepNames.updated(k), g.tensor(stepNames.updated(k), buf)]));
       this.ortSets[i] = { feeds, fetches };
     }
     return this.ortSets[i];
@@ -176,9 +180,4 @@ export class StepRunner {
     }
     return g;
   }
-}
-
-// 'param/w' → 'new_param/w'; 'state/m/w' → 'new_state/m/w'
-function outName(k: string): string {
-  return `new_${k}`;
 }

@@ -21,12 +21,16 @@ export interface TrainStepSpec {
   gradClip?: number;
 }
 
+/** The output that carries the updated value of a state input: 'param/w' → 'new_param/w'. */
+const updated = (input: string) => `new_${input}`;
+
 /** Graph input/output names of a training step, shared by the builder and the runner. */
 export const stepNames = {
   param: (k: string) => `param/${k}`,
   state: (slot: string, k: string) => `state/${slot}/${k}`,
-  newParam: (k: string) => `new_param/${k}`,
-  newState: (slot: string, k: string) => `new_state/${slot}/${k}`,
+  updated,
+  newParam: (k: string) => updated(stepNames.param(k)),
+  newState: (slot: string, k: string) => updated(stepNames.state(slot, k)),
   metric: (k: string) => `metric/${k}`,
   lr: 'lr',
   step: 'step',

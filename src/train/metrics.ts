@@ -1,10 +1,3 @@
-/** Mean losses over a split, in nats per example. negElbo = recon + kl (the β = 1 bound). */
-export interface ElboMetrics {
-  negElbo: number;
-  recon: number;
-  kl: number;
-}
-
 /**
  * Running, example-weighted mean of step metrics over an epoch. Sums are float64 and saved in checkpoints,
  * so a resumed epoch reports exactly what an uninterrupted one would.
@@ -23,15 +16,3 @@ export class MetricAccumulator {
   }
 }
 
-/** Means of per-example ELBO terms. */
-export function elboMeans(recon: Float32Array, kl: Float32Array): ElboMetrics {
-  let r = 0;
-  let k = 0;
-  for (let i = 0; i < recon.length; i++) {
-    r += recon[i];
-    k += kl[i];
-  }
-  r /= recon.length;
-  k /= kl.length;
-  return { negElbo: r + k, recon: r, kl: k };
-}

@@ -8,7 +8,8 @@ import { adam } from '../optim/adam.js';
 import { type Params, StepRunner } from '../optim/stepRunner.js';
 import { Prng } from '../random/prng.js';
 import { type Engine } from '../runtime/engine.js';
-import { elboMeans, type ElboMetrics, MetricAccumulator } from './metrics.js';
+import { elboMeans, type ElboMetrics } from '../eval/elboMeans.js';
+import { MetricAccumulator } from './metrics.js';
 import { type TrainConfig, valFractionOf } from './trainConfig.js';
 import { splitTrainVal } from './split.js';
 import { evalSeed, heldOutImages } from './heldOut.js';
@@ -72,6 +73,7 @@ export class DivergenceError extends VaekitError {
  */
 export class Trainer {
   private stopRequested = false;
+  private evalModel: VaeModel | undefined;
   readonly stepsPerEpoch: number;
   private readonly batchBuf: Float32Array;
   private readonly epsBuf: Float32Array;
@@ -116,7 +118,7 @@ export class Trainer {
       optimizer: adam({ lr: training.lr }),
       gradClip: training.gradClip,
     };
-    const runner = await StepRunner.create(engine, spec, st.train);
+    const runner = await StepRunner.create(engine, spec, st.train, stepsPerCall);
     return new Trainer(engine, model, training, trainX, train.n, val ? heldOutImages(val.images, training, 'val') : null, data.test ? heldOutImages(data.test.images, training, 'test') : null, runner, st, stepsPerCall);
   }
 
@@ -226,7 +228,9 @@ export class Trainer {
 
   private async finishEpoch(acc: MetricAccumulator, seconds: number, onEvent: (e: TrainEvent) => void): Promise<void> {
     const means = acc.means();
-    const model = new VaeModel(this.engine, this.model, this.runner.params());
+    // one VaeModel for the whole run, so its evaluation graph is compiled once, not every epoch
+    const model = (this.evalModel ??= new VaeModel(this.engine, this.model, {}));
+    model.params = this.runner.params();
     const evalSplit = async (x: Float32Array | null) => {
       if (!x) return undefined;
       // a fresh generator each time, so the same weights always score the same

@@ -8,7 +8,7 @@ import { VaeModel } from '../../src/models/vaeModel.js';
 import { nodeEngine } from '../../src/node.js';
 import { Prng } from '../../src/random/prng.js';
 import { evalSeed, heldOutImages } from '../../src/train/heldOut.js';
-import { elboMeans } from '../../src/train/metrics.js';
+import { elboMeans } from '../../src/eval/elboMeans.js';
 import { splitTrainVal } from '../../src/train/split.js';
 import { parseTrainConfig } from '../../src/train/trainConfig.js';
 import { Trainer, type EpochRecord, type TrainEvent } from '../../src/train/trainer.js';

@@ -8,7 +8,7 @@ import { parseVaeConfig } from '../../src/models/vaeConfig.js';
 import { nodeEngine } from '../../src/node.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/train/checkpointCodec.js';
 import { parseTrainConfig } from '../../src/train/trainConfig.js';
-import { elboMeans } from '../../src/train/metrics.js';
+import { elboMeans } from '../../src/eval/elboMeans.js';
 import { VaeModel } from '../../src/models/vaeModel.js';
 import { Prng } from '../../src/random/prng.js';
 import { DivergenceError, Trainer, type EpochRecord } from '../../src/train/trainer.js';
