@@ -1,6 +1,6 @@
 // npm run bench:core — ms per training step of the pytorch/examples VAE (784-400-20, batch 128, Adam 1e-3,
 // Bernoulli-logits loss + KL) on random binary data, vaekit vs ../shared/reference/torch_vae.py.
-// Options: --steps N (default 400) --threads N (default: cores) --steps-per-call K (default: the trainer's, 8).
+// Options: --steps N (default 400) --threads N (default: cores) --steps-per-call K (default: the trainer's, 32).
 // Prints the time per step with K steps per ONNX Runtime call (what training uses) and with 1.
 import { parseArgs } from 'node:util';
 import { nodeEngine } from '../src/node.js';
@@ -28,9 +28,9 @@ const spec = {
 };
 const runner = await StepRunner.create(engine, spec, { params: initVaeParams(cfg, rng) });
 // a pool of random binary batches, so data generation stays out of the timing
-const poolBatches = 8;
-const pool = Float32Array.from({ length: 2 * Math.max(poolBatches, Number(values['steps-per-call'] ?? 0)) * B * 784 }, () => (rng.uniform() < 0.5 ? 1 : 0));
 const perCall = values['steps-per-call'] ? Number(values['steps-per-call']) : DEFAULT_STEPS_PER_CALL;
+const poolBatches = 8;
+const pool = Float32Array.from({ length: (poolBatches + perCall) * B * 784 }, () => (rng.uniform() < 0.5 ? 1 : 0));
 
 async function timeSteps(k: number): Promise<{ ms: number; loss: number }> {
   const eps = new Float32Array(k * B * cfg.latentDim);

@@ -1,4 +1,5 @@
 import type * as Ort from 'onnxruntime-common';
+import { VaekitError } from '../errors.js';
 import { sizeOf } from '../graph/dtype.js';
 import { type CompiledGraph, type Engine, type HostArray } from '../runtime/engine.js';
 import { type Optimizer } from './optimizer.js';
@@ -93,17 +94,33 @@ export class StepRunner {
    * state instead of k. Returns each step's metrics.
    */
   async runSteps(data: Record<string, HostArray>, k: number): Promise<Record<string, number>[]> {
+    // every data array holds k batches of one common batch size
+    let rows: number | undefined;
     const shapes = Object.fromEntries(
       Object.entries(this.dataSpec).map(([name, d]) => {
         const per = sizeOf(d.shape.slice(1));
-        return [name, { ...d, shape: [data[name].length / per / k, ...d.shape.slice(1)] }];
+        const n = data[name]?.length ?? 0;
+        const r = n / per / k;
+        if (!Number.isInteger(r) || r < 1 || (rows !== undefined && r !== rows)) {
+          throw new VaekitError(
+            `runSteps: data "${name}" has ${n} values; expected ${k} step(s) × ${rows ?? 'B'} rows × ${per}` +
+              (rows === undefined ? '' : ` (the batch size of the other data arrays)`),
+            'E_FEED',
+          );
+        }
+        rows = r;
+        return [name, { ...d, shape: [r, ...d.shape.slice(1)] }];
       }),
     );
     const g = await this.compiled(shapes, k);
     const { feeds: src, fetches } = this.ortSet(g, this.cur);
     this.lrBuf[0] = this.lr;
     this.stepBuf[0] = this.stepCount + 1;
-    const feeds: Record<string, HostArray | Ort.Tensor> = { ...src, ...data, [stepNames.lr]: this.lrBuf, [stepNames.step]: this.stepBuf };
+    const feeds: Record<string, HostArray | Ort.Tensor> = { ...src, [stepNames.lr]: this.lrBuf, [stepNames.step]: this.stepBuf };
+    for (const [name, arr] of Object.entries(data)) {
+      const per = arr.length / k;
+      for (let i = 0; i < k; i++) feeds[stepNames.data(name, i)] = arr.subarray(i * per, (i + 1) * per);
+    }
     const res = await g.run(feeds, fetches);
     this.cur = 1 - this.cur;
     this.stepCount += k;

@@ -1,7 +1,7 @@
 import { grad } from '../autodiff/grad.js';
 import { VaekitError } from '../errors.js';
 import { type DType } from '../graph/dtype.js';
-import { add, concat, div, max, mul, reshape, scalar, slice, sqrt, sumSquares } from '../graph/ops/index.js';
+import { add, concat, div, max, mul, reshape, scalar, sqrt, sumSquares } from '../graph/ops/index.js';
 import { Graph, type Tensor } from '../graph/tensor.js';
 import { type Optimizer, type StepScalars } from './optimizer.js';
 
@@ -32,14 +32,16 @@ export const stepNames = {
   newParam: (k: string) => updated(stepNames.param(k)),
   newState: (slot: string, k: string) => updated(stepNames.state(slot, k)),
   metric: (k: string) => `metric/${k}`,
+  /** Data input `k` of the call's step `i` (0-based). */
+  data: (k: string, i: number) => `${k}/${i}`,
   lr: 'lr',
   step: 'step',
 };
 
 /**
  * A traced training call: `(params, state, data, lr, step) → (new params, new state, metrics)`. It runs
- * `steps` optimizer steps in sequence: each data input has a leading axis of that length, `step` is the
- * first step's 1-based count, and each metric is a vector with one value per step.
+ * `steps` optimizer steps in sequence: each data array is one input per step (`stepNames.data(k, i)`), `step`
+ * is the first step's 1-based count, and each metric is a vector with one value per step.
  */
 export interface TrainStepGraph {
   graph: Graph;
@@ -69,13 +71,14 @@ export function buildTrainStep(spec: TrainStepSpec, steps = 1): TrainStepGraph {
   let state = Object.fromEntries(
     names.map((k) => [k, Object.fromEntries(spec.optimizer.slots.map((s) => [s, g.input(stepNames.state(s, k), spec.params[k])]))]),
   );
-  // [steps, ...shape] per data input; step i reads slice i
-  const data = Object.fromEntries(Object.entries(spec.data).map(([k, d]) => [k, g.input(k, [steps, ...d.shape], d.dtype ?? 'float32')]));
+  // one input per data array and step: the caller feeds views of one [steps, ...shape] buffer without copying,
+  // where a single input would cost ORT a slice copy per step
+  const data = Object.entries(spec.data);
   const lr = g.input(stepNames.lr, []);
   const first = g.input(stepNames.step, []);
   const perStep: Record<string, Tensor[]> = {};
   for (let i = 0; i < steps; i++) {
-    const batch = Object.fromEntries(Object.entries(data).map(([k, t]) => [k, reshape(slice(t, [i], [i + 1], [0]), t.shape.slice(1))]));
+    const batch = Object.fromEntries(data.map(([k, d]) => [k, g.input(stepNames.data(k, i), d.shape, d.dtype ?? 'float32')]));
     const r = traceStep(spec, names, params, state, batch, { lr, step: i === 0 ? first : add(first, i) });
     params = r.params;
     state = r.state;
