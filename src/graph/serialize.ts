@@ -1,5 +1,6 @@
 import { VaekitError } from '../errors.js';
 import { ONNX_DTYPE, type DType } from './dtype.js';
+import { LOWERINGS } from './lowerings.js';
 import { ATTR_TYPE, ModelProto } from './onnxSchema.js';
 import { type Attr, type Graph, type Node, type Tensor } from './tensor.js';
 
@@ -16,22 +17,8 @@ const ATTR_INPUTS: Record<string, string[]> = {
   Slice: ['starts', 'ends', 'axes', 'steps'],
 };
 
-// vaekit-only ops and the ONNX op each becomes.
+// vaekit-only ops and the ONNX op each becomes (SoftplusSum is lowered, see lowerings.ts).
 const OP_ALIAS: Record<string, string> = { StopGradient: 'Identity' };
-
-// Ops written as several ONNX nodes because ORT's own kernel is slow. ORT's CPU Softplus is scalar code
-// (≈10× slower than its vectorized Sigmoid/Log); softplus(x) = relu(x) − log σ(|x|) is exact and stable
-// (σ(|x|) ∈ [½, 1]). Autodiff still sees one Softplus node with its one VJP rule.
-type Lowering = (input: string, output: string, tmp: (k: string) => string) => { opType: string; input: string[]; output: string[] }[];
-const LOWERINGS: Record<string, Lowering> = {
-  Softplus: (x, y, tmp) => [
-    { opType: 'Relu', input: [x], output: [tmp('relu')] },
-    { opType: 'Abs', input: [x], output: [tmp('abs')] },
-    { opType: 'Sigmoid', input: [tmp('abs')], output: [tmp('sig')] },
-    { opType: 'Log', input: [tmp('sig')], output: [tmp('log')] },
-    { opType: 'Sub', input: [tmp('relu'), tmp('log')], output: [y] },
-  ],
-};
 
 /** Nodes needed to compute `outputs`, in topological (creation) order. */
 export function liveNodes(graph: Graph, outputs: readonly Tensor[]): Node[] {
@@ -84,6 +71,14 @@ export function toOnnx(graph: Graph, outputs: Record<string, Tensor>, opts: ToOn
       initializers.push(tensorProto(nameOf(n.outputs[0]), v.dtype, v.shape, v.data));
       continue;
     }
+    const lowered = LOWERINGS[n.op]?.(n, n.inputs.map(nameOf), nameOf(n.outputs[0]), (k) => `t${n.id}_${k}`);
+    if (lowered) {
+      for (const c of lowered.consts) initializers.push(tensorProto(c.name, c.dtype, c.shape, c.data));
+      lowered.nodes.forEach((p, i) =>
+        nodes.push({ name: `n${n.id}_${i}`, opType: p.opType, input: p.input, output: p.output, attribute: Object.entries(p.attrs ?? {}).map(([k, v]) => attrProto(k, v)) }),
+      );
+      continue;
+    }
     const extra = ATTR_INPUTS[n.op] ?? [];
     const inputs = n.inputs.map(nameOf);
     for (const a of extra) {
@@ -96,12 +91,6 @@ export function toOnnx(graph: Graph, outputs: Record<string, Tensor>, opts: ToOn
       .filter(([k]) => !extra.includes(k))
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([k, v]) => attrProto(k, v));
-    const lower = LOWERINGS[n.op];
-    if (lower) {
-      const parts = lower(inputs[0], nameOf(n.outputs[0]), (k) => `t${n.id}_${k}`);
-      parts.forEach((p, i) => nodes.push({ name: `n${n.id}_${i}`, attribute: [], ...p }));
-      continue;
-    }
     nodes.push({ name: `n${n.id}`, opType: OP_ALIAS[n.op] ?? n.op, input: inputs, output: n.outputs.map(nameOf), attribute });
   }
   for (const [name, t] of viaIdentity) nodes.push({ name: `out_${name}`, opType: 'Identity', input: [nameOf(t)], output: [name], attribute: [] });

@@ -36,6 +36,7 @@ export class StepRunner {
   private lastCall = 0;
   private readonly lrBuf = new Float32Array(1);
   private readonly stepBuf = new Float32Array(1);
+  private finite = true;
   lr: number;
 
   private constructor(
@@ -73,6 +74,14 @@ export class StepRunner {
 
   get optimizer(): Optimizer {
     return this.spec.optimizer;
+  }
+
+  /**
+   * Whether every parameter and optimizer-state value after the last call is finite. A gradient that
+   * overflows can leave them non-finite (or an Adam moment infinite) while every loss was finite.
+   */
+  get stateFinite(): boolean {
+    return this.finite;
   }
 
   /** Number of steps taken so far (Adam's t after the last step). */
@@ -125,6 +134,7 @@ export class StepRunner {
     this.cur = 1 - this.cur;
     this.stepCount += k;
     this.lastCall = k;
+    this.finite = Number.isFinite((res[stepNames.stateSum] as Float32Array)[0]);
     const out: Record<string, number>[] = Array.from({ length: k }, () => ({}));
     for (const name of Object.keys(g.outputs)) {
       if (!name.startsWith('metric/')) continue;
@@ -143,6 +153,7 @@ export class StepRunner {
     this.cur = 1 - this.cur;
     this.stepCount -= this.lastCall;
     this.lastCall = 0;
+    this.finite = true;
   }
 
   /** Copies of the current parameters (safe to keep; training does not touch them). */

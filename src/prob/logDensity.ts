@@ -1,4 +1,4 @@
-import { add, exp, mul, neg, softplus, sub, sum } from '../graph/ops/index.js';
+import { add, exp, mul, neg, softplusSum, sub, sum } from '../graph/ops/index.js';
 import { type Tensor } from '../graph/tensor.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -7,14 +7,14 @@ const LOG_2PI = Math.log(2 * Math.PI);
 // importance samples [B,K,D] alike.
 
 /**
- * log Bernoulli(x | σ(logits)) = Σ x·l − softplus(l), from logits (never log σ on probabilities).
+ * log Bernoulli(x | σ(logits)) = Σ x·l − Σ softplus(l), from logits (never log σ on probabilities).
  * Valid for x in [0,1] (grey pixels give the "continuous Bernoulli-less" BCE used by pytorch/examples).
  *
  * @example
  * bernoulliLogProb(x, logits) // [B,784] → [B]
  */
 export function bernoulliLogProb(x: Tensor, logits: Tensor): Tensor {
-  return sum(sub(mul(x, logits), softplus(logits)), -1);
+  return sub(sum(mul(x, logits), -1), softplusSum(logits));
 }
 
 /**

@@ -186,8 +186,10 @@ export class Trainer {
         }
         const data = { x: this.batchBuf.subarray(0, rows * D), eps: this.epsBuf.subarray(0, rows * L) };
         const metrics = await this.runner.runSteps(data, k);
-        const bad = metrics.findIndex((mt) => !Number.isFinite(mt.loss) || !Number.isFinite(mt.gradNorm));
-        const good = bad < 0 ? k : await this.replayBefore(bad, data, sizes);
+        const lossBad = metrics.findIndex((mt) => !Number.isFinite(mt.loss));
+        const ok = lossBad < 0 && this.runner.stateFinite;
+        const good = ok ? k : await this.replayGood(lossBad < 0 ? k : lossBad, data, sizes);
+        const bad = ok ? -1 : good;
         for (let i = 0; i < good; i++) acc.add(metrics[i], sizes[i]);
         this.st.batch += good;
         this.st.acc = { sums: acc.sums, count: acc.count };
@@ -196,8 +198,8 @@ export class Trainer {
           this.st.noiseRng = rngAfter[good - 1].noise;
         }
         if (bad >= 0) {
-          const mt = metrics[bad];
-          throw new DivergenceError(this.runner.steps + 1, this.st.epoch + 1, `loss ${mt.loss}, gradient norm ${mt.gradNorm}`);
+          const what = Number.isFinite(metrics[bad].loss) ? 'its update left non-finite parameters or optimizer state' : `loss ${metrics[bad].loss}`;
+          throw new DivergenceError(this.runner.steps + 1, this.st.epoch + 1, what);
         }
         const step0 = this.runner.steps - k;
         for (let i = 0; i < k; i++) {
@@ -212,20 +214,25 @@ export class Trainer {
   }
 
   /**
-   * After a call whose step `bad` went non-finite: undo the whole call, then redo its first `bad` steps one
-   * by one, so the parameters are those after the last good step. Returns how many steps were kept.
+   * After a call that went non-finite (a loss at step `limit`, or only the final state): undo the whole
+   * call, then redo its first `limit` steps one by one, checking the state after each, so the parameters
+   * are those after the last good step. Returns how many steps were kept.
    */
-  private async replayBefore(bad: number, data: { x: Float32Array; eps: Float32Array }, sizes: number[]): Promise<number> {
+  private async replayGood(limit: number, data: { x: Float32Array; eps: Float32Array }, sizes: number[]): Promise<number> {
     this.runner.rollback();
     const D = dataDim(this.model);
     const L = this.model.latentDim;
     let rows = 0;
-    for (let i = 0; i < bad; i++) {
+    for (let i = 0; i < limit; i++) {
       const m = sizes[i];
-      await this.runner.step({ x: data.x.subarray(rows * D, (rows + m) * D), eps: data.eps.subarray(rows * L, (rows + m) * L) });
+      const mt = await this.runner.step({ x: data.x.subarray(rows * D, (rows + m) * D), eps: data.eps.subarray(rows * L, (rows + m) * L) });
+      if (!Number.isFinite(mt.loss) || !this.runner.stateFinite) {
+        this.runner.rollback();
+        return i;
+      }
       rows += m;
     }
-    return bad;
+    return limit;
   }
 
   private async finishEpoch(acc: MetricAccumulator, seconds: number, onEvent: (e: TrainEvent) => void): Promise<void> {

@@ -21,11 +21,15 @@ test('unary ops', async () => {
   await gradCheck([[3, 5]], o.sqrt, { init: positive });
 });
 
-test('reductions: sum, mean, max, logsumexp', async () => {
+test('reductions: sum, mean, max, logsumexp, softplusSum', async () => {
   await gradCheck([[2, 3, 4]], (x) => o.sum(x, [0, 2]));
   await gradCheck([[2, 3, 4]], (x) => o.sum(x, 1, true));
   await gradCheck([[2, 3, 4]], (x) => o.mean(x, -1));
   await gradCheck([[2, 3, 4]], (x) => o.sumSquares(x, [0, 2]));
+  await gradCheck([[4, 3]], (x) => o.sum(x, 0, true));
+  await gradCheck([[3, 2, 4]], (x) => o.sum(x, [0, 1]));
+  await gradCheck([[3, 12]], (x) => o.softplusSum(x));
+  await gradCheck([[2, 3, 7]], (x) => o.softplusSum(x, true));
   await gradCheck([[3, 5]], (x) => o.max(x, 1));
   await gradCheck([[3, 5]], (x) => o.max(x));
   await gradCheck([[3, 5]], (x) => o.logsumexp(x, 1));

@@ -118,3 +118,26 @@ test('gradient clipping bounds the update and reports the unclipped norm', async
   for (const k of Object.keys(init)) for (let i = 0; i < init[k].length; i++) step2 += (cur[k][i] - init[k][i]) ** 2;
   assert.ok(Math.abs(Math.sqrt(step2) - clip) < 1e-5, `clipped step norm ${Math.sqrt(step2)} should be ${clip}`);
 });
+
+test('an update that overflows an Adam moment is caught by stateFinite though the loss is finite; rollback restores', async () => {
+  // loss = Σ w·x with x = 1e30: the loss and the gradient (= x) are finite float32, but g² overflows v
+  const big = {
+    params: { w: [4] },
+    data: { x: { shape: [4] } },
+    loss: (p: Record<string, import('../../src/graph/tensor.js').Tensor>, d: Record<string, import('../../src/graph/tensor.js').Tensor>) => ({ loss: sum(mul(p.w, d.x)), metrics: {} }),
+    optimizer: adam({ lr: 1e-3 }),
+  };
+  const w0 = Float32Array.from([0.1, -0.2, 0.3, 0.05]);
+  const runner = await StepRunner.create(nodeEngine({ threads: 1 }), big, { params: { w: w0.slice() } });
+  const fine = await runner.step({ x: Float32Array.from([1, 2, 3, 4]) });
+  assert.ok(Number.isFinite(fine.loss) && runner.stateFinite);
+  const before = runner.getState();
+  const m = await runner.step({ x: new Float32Array(4).fill(1e30) });
+  assert.ok(Number.isFinite(m.loss), `the loss stays finite: ${m.loss}`);
+  assert.equal(m.gradNorm, undefined, 'no gradient norm unless clipping or tracking');
+  assert.equal(runner.stateFinite, false, 'v = g² overflowed');
+  assert.ok(runner.getState().opt.v.w.some((v) => !Number.isFinite(v)));
+  runner.rollback();
+  assert.ok(runner.stateFinite);
+  assert.deepEqual(runner.getState(), before);
+});

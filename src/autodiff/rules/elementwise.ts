@@ -28,7 +28,8 @@ export const elementwiseRules: Record<string, VjpRule> = {
   Softplus: ({ inputs: [x] }, gy) => [mul(gy, sigmoid(x))],
   Sigmoid: ({ y }, gy) => [mul(gy, mul(y, sub(1, y)))],
   Tanh: ({ y }, gy) => [mul(gy, sub(1, mul(y, y)))],
-  Relu: ({ inputs: [x] }, gy) => [where(greater(x, 0), gy, zeroLike)],
+  // the mask reads the output (y > 0 ⟺ x > 0), so x has no other consumer and ORT can fuse Gemm + Relu
+  Relu: ({ y }, gy) => [where(greater(y, 0), gy, zeroLike)],
   LeakyRelu: ({ inputs: [x], attrs }, gy) => [where(greater(x, 0), gy, mul(gy, numAttr(attrs, 'alpha')))],
   Sqrt: ({ y }, gy) => [div(mul(gy, 0.5), y)],
   Abs: ({ inputs: [x] }, gy) => [mul(gy, sub(cast(greater(x, 0)), cast(less(x, 0))))],

@@ -1,6 +1,6 @@
 import { type Tensor } from '../tensor.js';
 import { stopGradient, sub, exp, log, add, mul } from './elementwise.js';
-import { emit, needFloat, normAxes } from './core.js';
+import { emit, needFloat, normAxes, shapeError } from './core.js';
 import { reshape } from './shape.js';
 
 function reduced(x: Tensor, axes: number[], keepdims: boolean): number[] {
@@ -38,6 +38,19 @@ export const max = (x: Tensor, axes?: number | readonly number[], keepdims = fal
  * sqrt(sumSquares(g)) // ‖g‖₂
  */
 export const sumSquares = (x: Tensor, axes?: number | readonly number[], keepdims = false): Tensor => reduce('ReduceSumSquare', x, axes, keepdims);
+
+/**
+ * Σ softplus(x) over the last axis: the log-partition term of Bernoulli logits. One node whose ONNX form
+ * takes one Log per group of values instead of one per value (see graph/lowerings.ts).
+ *
+ * @example
+ * softplusSum(logits) // [B,784] → [B]
+ */
+export function softplusSum(x: Tensor, keepdims = false): Tensor {
+  needFloat('SoftplusSum', x);
+  if (x.rank < 1) shapeError('SoftplusSum', 'needs at least one axis', x);
+  return reduce('SoftplusSum', x, x.rank - 1, keepdims);
+}
 
 /**
  * Mean over axes, as a sum times 1/n (so one VJP rule serves both).
