@@ -11,7 +11,7 @@ import { parseTrainConfig } from '../../src/train/trainConfig.js';
 import { elboMeans } from '../../src/eval/elboMeans.js';
 import { VaeModel } from '../../src/models/vaeModel.js';
 import { Prng } from '../../src/random/prng.js';
-import { DivergenceError, Trainer, type EpochRecord } from '../../src/train/trainer.js';
+import { callSteps, DivergenceError, Trainer, type EpochRecord } from '../../src/train/trainer.js';
 
 const engine = nodeEngine({ threads: 2 });
 const model = parseVaeConfig({ hidden: [128], latentDim: 8 });
@@ -78,4 +78,16 @@ test('a diverging run stops with the step number and keeps the last good paramet
     assert.deepEqual(v, want[k], `${k} is not the last good step's`);
   }
   assert.equal(many.state().train.step, e1.step - 1);
+});
+
+test('an epoch tail runs in power-of-two calls, so a run compiles few step graphs', () => {
+  const calls = (perCall: number, batches: number) => {
+    const ks: number[] = [];
+    for (let left = batches; left > 0; left -= ks[ks.length - 1]) ks.push(callSteps(perCall, left));
+    return ks;
+  };
+  assert.deepEqual(calls(32, 468), [...Array(14).fill(32), 16, 4]);
+  assert.deepEqual(calls(32, 62), [32, 16, 8, 4, 2]);
+  assert.deepEqual(calls(5, 13), [5, 5, 2, 1]);
+  assert.deepEqual(calls(1, 3), [1, 1, 1]);
 });
