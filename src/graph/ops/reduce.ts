@@ -1,6 +1,6 @@
 import { type Tensor } from '../tensor.js';
 import { stopGradient, sub, exp, log, add, mul } from './elementwise.js';
-import { emit, needFloat, normAxes, shapeError } from './core.js';
+import { emit, needFloat, normAxes } from './core.js';
 import { reshape } from './shape.js';
 
 function reduced(x: Tensor, axes: number[], keepdims: boolean): number[] {
@@ -47,9 +47,7 @@ export const sumSquares = (x: Tensor, axes?: number | readonly number[], keepdim
  * softplusSum(logits) // [B,784] → [B]
  */
 export function softplusSum(x: Tensor, keepdims = false): Tensor {
-  needFloat('SoftplusSum', x);
-  if (x.rank < 1) shapeError('SoftplusSum', 'needs at least one axis', x);
-  return reduce('SoftplusSum', x, x.rank - 1, keepdims);
+  return reduce('SoftplusSum', x, -1, keepdims);
 }
 
 /**
