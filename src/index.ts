@@ -35,6 +35,7 @@ export * from './train/heldOut.js';
 // data and files
 export * from './data/idx.js';
 export * from './data/dataset.js';
+export * from './data/rowDataset.js';
 export * from './data/binarize.js';
 export * from './data/mnist.js';
 export * from './io/safetensors.js';
