@@ -41,7 +41,8 @@ export interface LoadedModel {
  */
 export function loadModel(dir: string, engine: Engine): LoadedModel {
   const { meta, params } = loadModelDir(dir);
-  return { dir, meta, model: new VaeModel(engine, meta.model, params), shape: meta.model.imageShape };
+  const ds = meta.model.dataShape;
+  return { dir, meta, model: new VaeModel(engine, meta.model, params), shape: ds.length === 3 ? [ds[1], ds[2]] : [1, ds[0]] };
 }
 
 /** A split loaded for a model, with the spec it came from. */

@@ -14,7 +14,7 @@ import { type VaeConfig } from '../models/vaeConfig.js';
 import { writeFileAtomic } from '../node/atomicWrite.js';
 import { CHECKPOINT_FILE, saveCheckpoint } from '../node/checkpointFiles.js';
 import { saveModelDir } from '../node/modelDir.js';
-import { type Params } from '../optim/stepRunner.js';
+import { type Params } from '../optim/trainState.js';
 import { type TrainConfig } from '../train/trainConfig.js';
 import { type EpochRecord } from '../train/trainer.js';
 import { type TrainerState } from '../train/trainerState.js';

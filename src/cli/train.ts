@@ -5,29 +5,25 @@
 import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { VaekitError } from '../errors.js';
-import { dataDim, parseVaeConfig, VaeConfigSchema, type VaeConfig } from '../models/vaeConfig.js';
+import { type ImageDataset } from '../data/dataset.js';
+import { describeVae, type VaeConfig } from '../models/vaeConfig.js';
 import { loadCheckpoint } from '../node/checkpointFiles.js';
-import { parseTrainConfig, TrainConfigSchema } from '../train/trainConfig.js';
+import { parseTrainConfig, TrainConfigSchema, valFractionOf, type TrainConfig } from '../train/trainConfig.js';
 import { DEFAULT_STEPS_PER_CALL, Trainer } from '../train/trainer.js';
 import { type TrainerState } from '../train/trainerState.js';
 import { makeEngine } from './common.js';
-import { DATASET_NAMES, loadSplits, type DatasetSpec } from './datasets.js';
+import { classNamesOf, DATASET_NAMES, loadSplits, type DatasetSpec } from './datasets.js';
+import { addModelFlags, defined, modelConfigFromFlags, type DataFacts, type ModelFlags } from './modelFlags.js';
 import { addJsonOption, addThreadsOption, intArg, intListArg, numberArg, rangeArg } from './options.js';
 import { fmt, note, print, printJson, warn } from './output.js';
 import { RunDir } from './runDir.js';
 import { runSession, savedRecord } from './trainSession.js';
 import { trainProgress } from './trainProgress.js';
 
-interface TrainFlags {
+interface TrainFlags extends ModelFlags {
   dataset?: string;
   data?: string;
   classes?: number[];
-  latent?: number;
-  hidden?: number[];
-  activation?: string;
-  beta?: number;
-  likelihood?: 'bernoulli' | 'gaussian';
-  sigma?: number | 'learned' | 'learned-per-dim';
   binarize?: string;
   epochs?: number;
   batch?: number;
@@ -54,10 +50,7 @@ const RESUMABLE = new Set(['epochs', 'lr', 'gradClip', 'data', 'threads', 'steps
  * registerTrain(program);
  */
 export function registerTrain(program: Command): void {
-  const m = parseVaeConfig({});
   const t = parseTrainConfig({});
-  const gaussian = parseVaeConfig({ likelihood: { type: 'gaussian' } }).likelihood;
-  const gaussianSigma = gaussian.type === 'gaussian' ? gaussian.sigma : undefined;
   const cmd = program
     .command('train')
     .description(
@@ -67,12 +60,6 @@ export function registerTrain(program: Command): void {
     .addOption(new Option('--dataset <name>', 'training data').choices(DATASET_NAMES).default('mnist', 'mnist (embedded digits)'))
     .option('--data <dir>', 'directory with the four IDX files of the dataset')
     .option('--classes <labels>', 'train (and test) only on these labels, e.g. 0,1,2', intListArg(0))
-    .option('--latent <n>', `latent dimensions (default ${m.latentDim})`, intArg(1))
-    .option('--hidden <sizes>', `hidden layer sizes, e.g. 512,256 (default ${m.hidden.join(',')})`, intListArg(1))
-    .addOption(new Option('--activation <name>', `hidden activation (default ${m.activation})`).choices(VaeConfigSchema.shape.activation.unwrap().options))
-    .option('--beta <b>', `weight of the KL term, β-VAE (default ${m.beta})`, numberArg(true))
-    .addOption(new Option('--likelihood <type>', `p(x|z) (default ${m.likelihood.type})`).choices(['bernoulli', 'gaussian']))
-    .option('--sigma <s>', `gaussian: fixed σ, or learned | learned-per-dim (default ${gaussianSigma})`, sigmaArg)
     .addOption(new Option('--binarize <mode>', `pixels for the Bernoulli (default ${t.binarize})`).choices(TrainConfigSchema.shape.binarize.unwrap().options))
     .option('--epochs <n>', `epochs (default ${t.epochs})`, intArg(1))
     .option('--batch <n>', `batch size (default ${t.batchSize})`, intArg(1))
@@ -85,18 +72,14 @@ export function registerTrain(program: Command): void {
     .option('--checkpoint-minutes <m>', 'also checkpoint every m minutes within an epoch', numberArg())
     .option('--resume <dir>', 'continue the run in DIR from its checkpoint (may change --epochs, --lr, --grad-clip)')
     .option('--out <dir>', 'run directory (default runs/<date-time>)');
-  addJsonOption(addThreadsOption(cmd)).action((o: TrainFlags, c: Command) => train(o, c));
-}
-
-function sigmaArg(v: string): number | 'learned' | 'learned-per-dim' {
-  if (v === 'learned' || v === 'learned-per-dim') return v;
-  return numberArg()(v);
+  addJsonOption(addThreadsOption(addModelFlags(cmd))).action((o: TrainFlags, c: Command) => train(o, c));
 }
 
 /** The run to start: configs and data from flags, or everything from a checkpoint. */
 interface RunPlan {
   dir: string;
-  model: VaeConfig;
+  /** From the checkpoint when resuming; built from the flags once the data is loaded otherwise. */
+  model?: VaeConfig;
   training: ReturnType<typeof parseTrainConfig>;
   dataset: DatasetSpec;
   state?: TrainerState;
@@ -105,11 +88,12 @@ interface RunPlan {
 async function train(o: TrainFlags, cmd: Command): Promise<void> {
   const t0 = performance.now();
   const plan = o.resume ? resumePlan(o, cmd) : freshPlan(o);
-  const { model, training, dataset } = plan;
+  const { training, dataset } = plan;
   const data = await loadSplits(dataset);
+  const model = plan.model ?? modelConfigFromFlags(o, dataFacts(data.train, dataset, training));
   const done = plan.state ? ` from epoch ${plan.state.epoch + 1}, batch ${plan.state.batch + 1}` : '';
   note(
-    `vaekit: ${plan.state ? 'resuming' : 'training'} a ${dataDim(model)}-${model.hidden.join('-')}-${model.latentDim} VAE (${model.likelihood.type}` +
+    `vaekit: ${plan.state ? 'resuming' : 'training'} a ${describeVae(model)} VAE (${model.likelihood.type}` +
       `${model.beta === 1 ? '' : `, β = ${model.beta}`}) on ${data.train.name} (${data.train.n} train / ${data.test.n} test) for ${training.epochs} epoch${training.epochs === 1 ? '' : 's'}${done}; writing to ${plan.dir}`,
   );
   const trainer = await Trainer.create(makeEngine(o.threads), model, training, data, plan.state, { stepsPerCall: o.stepsPerCall });
@@ -133,17 +117,21 @@ async function train(o: TrainFlags, cmd: Command): Promise<void> {
   print(`  next: vaekit sample --model ${plan.dir} --out ${path.join(plan.dir, 'samples.png')}`);
 }
 
+/** What the model flags need from the data: example shape, classes, and the run's optimizer steps. */
+function dataFacts(train: ImageDataset, dataset: DatasetSpec, training: TrainConfig): DataFacts {
+  const n = train.n - Math.floor(train.n * valFractionOf(training));
+  const classes = classNamesOf(dataset.name)?.length ?? Math.max(0, ...train.labels) + 1;
+  return { shape: [1, train.rows, train.cols], classes, totalSteps: training.epochs * Math.ceil(n / training.batchSize) };
+}
+
 function freshPlan(o: TrainFlags): RunPlan {
-  if (o.sigma !== undefined && o.likelihood !== 'gaussian') throw new VaekitError('--sigma applies to --likelihood gaussian', 'E_ARG');
-  const likelihood = o.likelihood === 'gaussian' ? { type: 'gaussian', sigma: o.sigma } : o.likelihood && { type: o.likelihood };
-  const model = parseVaeConfig(defined({ latentDim: o.latent, hidden: o.hidden, activation: o.activation, beta: o.beta, likelihood }), 'model flags');
   const training = parseTrainConfig(
     defined({ epochs: o.epochs, batchSize: o.batch, lr: o.lr, seed: o.seed, binarize: o.binarize, gradClip: o.gradClip, patience: o.patience, valFraction: o.valFraction }),
     'training flags',
   );
   const dir = o.out ?? RunDir.defaultPath();
   RunDir.checkFresh(dir);
-  return { dir, model, training, dataset: defined({ name: o.dataset ?? 'mnist', dir: o.data, classes: o.classes }) as DatasetSpec };
+  return { dir, training, dataset: defined({ name: o.dataset ?? 'mnist', dir: o.data, classes: o.classes }) as DatasetSpec };
 }
 
 function resumePlan(o: TrainFlags, cmd: Command): RunPlan {
@@ -165,9 +153,4 @@ function resumePlan(o: TrainFlags, cmd: Command): RunPlan {
   }
   const training = parseTrainConfig({ ...ck.training, ...defined({ epochs: o.epochs, lr: o.lr, gradClip: o.gradClip }) }, 'training flags');
   return { dir, model: ck.model, training, dataset: { ...ck.dataset, ...defined({ dir: o.data }) }, state: ck.state };
-}
-
-/** The object without its undefined entries, so schema defaults apply. */
-function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -2,7 +2,7 @@
  * Runs a Trainer for the CLI: progress, run-directory files after every epoch (and every N minutes within
  * one), Ctrl-C (stop after the current step, save, exit 130) and divergence (save the last good state).
  */
-import { type Params } from '../optim/stepRunner.js';
+import { type Params } from '../optim/trainState.js';
 import { DivergenceError, type EpochRecord, type Trainer, type TrainOutcome } from '../train/trainer.js';
 import { CliExit } from './options.js';
 import { note } from './output.js';

@@ -1,5 +1,6 @@
 import { VaekitError } from '../errors.js';
 import type { IdxArray } from './idx.js';
+import { arrayDataset, type RowDataset } from './rowDataset.js';
 
 /**
  * A labelled set of grayscale images, flattened for dense layers. Treat it as read-only: loaders cache
@@ -81,4 +82,14 @@ export function filterByLabels(ds: ImageDataset, labels: number[], keep: boolean
   const indices: number[] = [];
   for (let i = 0; i < ds.n; i++) if (wanted.has(ds.labels[i]) === keep) indices.push(i);
   return subset(ds, indices, name);
+}
+
+/**
+ * The images as a {@link RowDataset} of grey [1, rows, cols] examples with their labels (no copy of pixels).
+ *
+ * @example
+ * const rows = imageRows(await loadFashionMnist().then((d) => d.train));
+ */
+export function imageRows(ds: ImageDataset): RowDataset {
+  return arrayDataset(ds.name, ds.images, [1, ds.rows, ds.cols], { labels: Int32Array.from(ds.labels) });
 }

@@ -23,9 +23,11 @@
 import { VaekitError } from '../errors.js';
 import { add, expand, logsumexp, mul, reshape, sub, sum } from '../graph/ops/index.js';
 import { type Graph, type Tensor } from '../graph/tensor.js';
-import { decode, encode, reparameterize, type ParamTensors } from '../models/vae.js';
+import { bindScope, collectParams } from '../nn/scope.js';
+import { reparameterize } from '../models/objective.js';
+import { asVae, type ParamTensors, type Vae } from '../models/vae.js';
 import { dataDim, type VaeConfig } from '../models/vaeConfig.js';
-import { INFER_BATCH, type VaeModel } from '../models/vaeModel.js';
+import { INFER_BATCH, type Labels, type VaeModel } from '../models/vaeModel.js';
 import { standardNormalLogProb } from '../prob/logDensity.js';
 import { type Prng } from '../random/prng.js';
 
@@ -58,30 +60,33 @@ export interface ImportanceSampledNll {
 
 /**
  * Log importance weights log w = log p(x|z) + log p(z) − log q(z|x) for C samples z = μ + σ·ε per row:
- * x [B, D], eps [B, C, L] → [B, C]. Also the summand of the IWAE bound (logsumexp over C − log C).
+ * x [B, ...dataShape], eps [B, C, L] (one-hot cond [B, K] for a conditional model) → [B, C]. Also the summand of the IWAE bound (logsumexp over C − log C).
  *
  * log q(z|x) is computed from ε directly: log N(μ + σε; μ, σ²) = log N(ε; 0, I) − ½ Σ log σ², which is
  * exact where (z − μ)/σ would round.
  *
  * @example
- * const logw = logImportanceWeights(cfg, p, g.input('x', [500, 784]), g.input('eps', [500, 40, 20])); // [500, 40]
+ * const logw = logImportanceWeights(vae, p, g.input('x', [500, 1, 28, 28]), g.input('eps', [500, 40, 20])); // [500, 40]
  */
-export function logImportanceWeights(cfg: VaeConfig, p: ParamTensors, x: Tensor, eps: Tensor): Tensor {
+export function logImportanceWeights(vae: Vae, p: ParamTensors, x: Tensor, eps: Tensor, cond?: Tensor): Tensor {
+  const cfg = vae.config;
   const [B, C, L] = eps.shape;
   const D = dataDim(cfg);
-  if (eps.rank !== 3 || x.rank !== 2 || x.shape[0] !== B || x.shape[1] !== D || L !== cfg.latentDim) {
+  if (eps.rank !== 3 || x.shape[0] !== B || x.size !== B * D || L !== cfg.latentDim) {
     throw new VaekitError(
-      `logImportanceWeights: need x [B, ${D}] and eps [B, C, ${cfg.latentDim}] with the same B, got x [${x.shape}] and eps [${eps.shape}]`,
+      `logImportanceWeights: need x [B, ${cfg.dataShape}] and eps [B, C, ${cfg.latentDim}] with the same B, got x [${x.shape}] and eps [${eps.shape}]`,
       'E_SHAPE',
     );
   }
-  const { mu, logvar } = encode(cfg, p, x); // [B, L] each
+  const { scope } = bindScope(p, false);
+  const { mu, logvar } = vae.def.encode(scope, x, cond); // [B, L] each
   const z = reparameterize(reshape(mu, [B, 1, L]), reshape(logvar, [B, 1, L]), eps); // [B, C, L]
   const logQ = sub(standardNormalLogProb(eps), mul(sum(logvar, -1, true), 0.5)); // [B, C] − [B, 1]
   const logPz = standardNormalLogProb(z); // [B, C]
   // The dense layers take 2-D input: decode all B·C samples as rows, each against its own row of x.
-  const xRows = reshape(expand(reshape(x, [B, 1, D]), [B, C, D]), [B * C, D]); // [B·C, D]
-  const logPx = reshape(decode(cfg, p, reshape(z, [B * C, L])).logProb(xRows), [B, C]); // [B, C]
+  const rows = (t: Tensor, w: number) => reshape(expand(reshape(t, [B, 1, w]), [B, C, w]), [B * C, w]); // [B, w] → [B·C, w]
+  const lik = vae.def.decode(scope, reshape(z, [B * C, L]), cond && rows(cond, cond.shape[1]));
+  const logPx = reshape(lik.logProb(rows(x, D)), [B, C]); // [B, C]
   return sub(add(logPx, logPz), logQ);
 }
 
@@ -90,11 +95,11 @@ export function logImportanceWeights(cfg: VaeConfig, p: ParamTensors, x: Tensor,
  * {@link INFER_BATCH} rows, then evened out over the ⌈K/C⌉ chunks so the last one wastes little.
  *
  * @example
- * defaultChunk(parseVaeConfig({}), 5000); // 10: 500 chunks of [500·10, 784]
- * defaultChunk(parseVaeConfig({}), 25); // 9: 3 chunks, 2 masked samples in the last
+ * defaultChunk(makeVae(parseVaeConfig({})), 5000); // 10: 500 chunks of [500·10, 784]
+ * defaultChunk(makeVae(parseVaeConfig({})), 25); // 9: 3 chunks, 2 masked samples in the last
  */
-export function defaultChunk(cfg: VaeConfig, k: number): number {
-  const width = Math.max(dataDim(cfg), 2 * cfg.latentDim, ...cfg.hidden);
+export function defaultChunk(m: VaeConfig | Vae, k: number): number {
+  const width = widestActivation(asVae(m));
   const fit = Math.max(1, Math.min(k, Math.floor(CHUNK_FLOAT_BUDGET / (INFER_BATCH * width))));
   return Math.ceil(k / Math.ceil(k / fit));
 }
@@ -108,7 +113,7 @@ export function defaultChunk(cfg: VaeConfig, k: number): number {
  * const r = await importanceSampledNll(model, test.images, { k: 5000, rng: new Prng(1) });
  * console.log(`IS-NLL (K=${r.k}): ${r.mean.toFixed(2)} ± ${r.stdErr.toFixed(2)} nats`);
  */
-export async function importanceSampledNll(model: VaeModel, images: Float32Array, opts: ImportanceSamplingOptions): Promise<ImportanceSampledNll> {
+export async function importanceSampledNll(model: VaeModel, images: Float32Array, opts: ImportanceSamplingOptions & { labels?: Labels }): Promise<ImportanceSampledNll> {
   const { k, rng } = opts;
   const D = model.dataDim;
   const L = model.latentDim;
@@ -120,10 +125,10 @@ export async function importanceSampledNll(model: VaeModel, images: Float32Array
     throw new VaekitError(`importanceSampledNll: images must be [n, ${D}] with n ≥ 1, got ${images.length} values; flatten each image to ${D} pixels`, 'E_SHAPE');
   }
   const n = images.length / D;
-  const C = Math.min(k, opts.chunk ?? defaultChunk(model.config, k));
+  const C = Math.min(k, opts.chunk ?? defaultChunk(model.vae, k));
   const B = INFER_BATCH;
-  const build = (p: ParamTensors, g: Graph) => {
-    const logw = logImportanceWeights(model.config, p, g.input('x', [B, D]), g.input('eps', [B, C, L]));
+  const build = (p: ParamTensors, g: Graph, _s: unknown, cond: Tensor | undefined) => {
+    const logw = logImportanceWeights(model.vae, p, g.input('x', [B, ...model.config.dataShape]), g.input('eps', [B, C, L]), cond);
     // logMask is 0 for a real sample and −∞ for the unused tail of the last chunk (K not a multiple of C)
     return { lse: logsumexp(add(logw, g.input('logMask', [B, C])), 1) }; // [B]
   };
@@ -142,6 +147,7 @@ export async function importanceSampledNll(model: VaeModel, images: Float32Array
         build,
         { x: [images.subarray(s * D, (s + m) * D), D], eps: [eps.subarray(0, m * C * L), C * L], logMask: [mask.subarray(0, m * C), C] },
         { lse: 1 },
+        typeof opts.labels === 'number' || opts.labels === undefined ? opts.labels : Array.from(opts.labels).slice(s, s + m),
       );
       for (let i = 0; i < m; i++) logSum[s + i] = logAddExp(logSum[s + i], r.lse[i]);
       done += m * c;
@@ -150,6 +156,20 @@ export async function importanceSampledNll(model: VaeModel, images: Float32Array
   }
   const nll = logSum.map((v) => Math.log(k) - v); // −(log Σ w − log K)
   return { nll, ...meanAndStdErr(nll), k };
+}
+
+/**
+ * Values per example of the widest tensor the decoder makes (e.g. 784 for the MLP's logits, 32·28·28 for a
+ * conv decoder's last feature map), found by tracing it on one row: what sizes a chunk of samples.
+ */
+function widestActivation(vae: Vae): number {
+  let widest = 2 * vae.config.latentDim;
+  collectParams((s, g) => {
+    const cond = vae.config.classes > 0 ? g.input('cond', [1, vae.config.classes]) : undefined;
+    vae.def.decode(s, g.input('z', [1, vae.config.latentDim]), cond);
+    for (const n of g.nodes) for (const t of n.outputs) widest = Math.max(widest, t.size);
+  });
+  return widest;
 }
 
 /** Fills ε [m, C, L] with c fresh samples per row (zeros after) and the matching 0 / −∞ mask [m, C]. */

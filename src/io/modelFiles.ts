@@ -2,13 +2,17 @@ import { z } from 'zod';
 import { VaekitError } from '../errors.js';
 import { parseOrThrow } from '../schemaIssues.js';
 import { sizeOf } from '../graph/dtype.js';
-import { vaeParamShapes } from '../models/vae.js';
-import { parseVaeConfig, VaeConfigSchema, type VaeConfig } from '../models/vaeConfig.js';
+import { makeVae, vaeParamShapes } from '../models/vae.js';
+import { type VaeDef } from '../models/vaeDef.js';
+import { parseVaeConfig, type VaeConfig } from '../models/vaeConfig.js';
 import { TrainConfigSchema, type TrainConfig } from '../train/trainConfig.js';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from './safetensors.js';
 
-/** Version of the model-directory layout; readers refuse newer versions. */
-export const FORMAT_VERSION = 1;
+/**
+ * Version of the model-directory layout; readers refuse newer versions. 2: the model config holds the data
+ * shape and layer lists (version-1 files, an MLP with `imageShape` and `hidden`, load as the same model).
+ */
+export const FORMAT_VERSION = 2;
 export const CONFIG_FILE = 'config.json';
 export const WEIGHTS_FILE = 'weights.safetensors';
 
@@ -18,13 +22,14 @@ const MetricsSchema = z.record(z.string(), z.unknown());
 export const ModelFileSchema = z.object({
   formatVersion: z.number().int().positive(),
   producer: z.string().default('vaekit'),
-  model: VaeConfigSchema,
+  /** Validated by parseVaeConfig, which also reads version-1 model configs. */
+  model: z.unknown(),
   training: TrainConfigSchema.nullable().default(null),
   dataset: z.object({ name: z.string(), train: z.number().int().nonnegative(), test: z.number().int().nonnegative() }).passthrough().nullable().default(null),
   metrics: MetricsSchema.nullable().default(null),
 });
 
-export type ModelFile = z.infer<typeof ModelFileSchema>;
+export type ModelFile = Omit<z.infer<typeof ModelFileSchema>, 'model'> & { model: VaeConfig };
 
 /** A model in memory: its metadata and parameters. */
 export interface SavedModel {
@@ -37,10 +42,10 @@ export interface SavedModel {
  * shapes (PyTorch layout: dense weights [out, in]) so Python's safetensors reads them as they are.
  *
  * @example
- * const { configJson, weights } = encodeModel({ meta: { formatVersion: 1, model: cfg, ... }, params });
+ * const { configJson, weights } = encodeModel({ meta: { formatVersion: 2, model: cfg, ... }, params });
  */
-export function encodeModel(m: SavedModel): { configJson: string; weights: Uint8Array } {
-  const shapes = vaeParamShapes(m.meta.model);
+export function encodeModel(m: SavedModel, def?: VaeDef): { configJson: string; weights: Uint8Array } {
+  const shapes = vaeParamShapes(makeVae(m.meta.model, def));
   const tensors: Record<string, SafetensorsTensor> = {};
   for (const [k, shape] of Object.entries(shapes)) {
     const data = m.params[k];
@@ -58,7 +63,7 @@ export function encodeModel(m: SavedModel): { configJson: string; weights: Uint8
  * @example
  * const model = decodeModel(configText, weightBytes, { config: 'run/config.json', weights: 'run/weights.safetensors' });
  */
-export function decodeModel(configText: string, weights: Uint8Array, sources: { config: string; weights: string }): SavedModel {
+export function decodeModel(configText: string, weights: Uint8Array, sources: { config: string; weights: string }, def?: VaeDef): SavedModel {
   let raw: unknown;
   try {
     raw = JSON.parse(configText);
@@ -73,7 +78,7 @@ export function decodeModel(configText: string, weights: Uint8Array, sources: { 
   const parsed = parseOrThrow(ModelFileSchema, raw, (issues) => new VaekitError(`${sources.config}: invalid: ${issues}`, 'E_MODEL'));
   const meta = { ...parsed, model: parseVaeConfig(parsed.model, sources.config) };
   const file = decodeSafetensors(weights, sources.weights);
-  const shapes = vaeParamShapes(meta.model);
+  const shapes = vaeParamShapes(makeVae(meta.model, def));
   const params: Record<string, Float32Array> = {};
   for (const [k, shape] of Object.entries(shapes)) {
     const t = file.tensors[k];

@@ -1,63 +1,60 @@
-import { add, exp, mean, mul, slice } from '../graph/ops/index.js';
+import { VaekitError } from '../errors.js';
+import { fmtShape } from '../graph/dtype.js';
+import { mul, reshape } from '../graph/ops/index.js';
 import { type Tensor } from '../graph/tensor.js';
-import { activation } from '../nn/activation.js';
-import { initMlp, mlp, mlpShapes } from '../nn/mlp.js';
-import { likelihood, likelihoodParamShapes, type Likelihood } from '../prob/likelihood.js';
+import { bindScope, initParams, shapesOf, type ParamSpec } from '../nn/scope.js';
 import { klStandardNormal } from '../prob/logDensity.js';
 import { type Prng } from '../random/prng.js';
-import { dataDim, type VaeConfig } from './vaeConfig.js';
+import { type LossFn } from '../optim/trainStep.js';
+import { reparameterize, vaeObjective } from './objective.js';
+import { paramSpecs, vaeFromConfig, type VaeDef } from './vaeDef.js';
+import { type VaeConfig } from './vaeConfig.js';
 
-/** Symbolic parameters by name. */
+/** Symbolic parameters (and buffers) by name. */
 export type ParamTensors = Record<string, Tensor>;
 
-// Encoder dims: D → hidden… → 2L (μ and log σ² from one head). Decoder: L → reversed hidden… → D.
-const encDims = (c: VaeConfig) => [dataDim(c), ...c.hidden, 2 * c.latentDim];
-const decDims = (c: VaeConfig) => [c.latentDim, ...[...c.hidden].reverse(), dataDim(c)];
-
-/** Parameter names and shapes of a VAE. */
-export function vaeParamShapes(cfg: VaeConfig): Record<string, number[]> {
-  return { ...mlpShapes('enc', encDims(cfg)), ...mlpShapes('dec', decDims(cfg)), ...likelihoodParamShapes(cfg.likelihood, dataDim(cfg)) };
+/**
+ * A model ready to trace: its config (objective, likelihood, saved in config.json), its definition (the
+ * networks) and the tensors the definition declares, found by tracing it once.
+ */
+export interface Vae {
+  readonly config: VaeConfig;
+  readonly def: VaeDef;
+  readonly specs: Readonly<Record<string, ParamSpec>>;
 }
 
 /**
- * Fresh parameters: PyTorch nn.Linear initialization; a learned log σ² starts at 0.
+ * Binds a config to its networks: the config's layer lists, or `def` for a model written in TypeScript.
  *
  * @example
- * const params = initVaeParams(cfg, new Prng(1));
+ * const vae = makeVae(parseVaeConfig({ arch: 'conv', latentDim: 16 }));
  */
-export function initVaeParams(cfg: VaeConfig, rng: Prng): Record<string, Float32Array> {
-  const out = { ...initMlp(rng, 'enc', encDims(cfg)), ...initMlp(rng, 'dec', decDims(cfg)) };
-  for (const [k, s] of Object.entries(likelihoodParamShapes(cfg.likelihood, dataDim(cfg)))) out[k] = new Float32Array(s[0]);
-  return out;
+export function makeVae(config: VaeConfig, def: VaeDef = vaeFromConfig(config)): Vae {
+  if (fmtShape(def.dataShape) !== fmtShape(config.dataShape) || def.latentDim !== config.latentDim || def.classes !== config.classes) {
+    throw new VaekitError(
+      `model definition (data ${fmtShape(def.dataShape)}, latent ${def.latentDim}, classes ${def.classes}) does not match its config (data ${fmtShape(config.dataShape)}, latent ${config.latentDim}, classes ${config.classes})`,
+      'E_CONFIG',
+    );
+  }
+  return { config, def, specs: paramSpecs(def) };
+}
+
+/** A model from its config (the layer lists), or the model itself. */
+export const asVae = (m: VaeConfig | Vae): Vae => ('def' in m ? m : makeVae(m));
+
+/** Names and shapes of every tensor the model keeps: parameters and buffers. */
+export function vaeParamShapes(m: VaeConfig | Vae): Record<string, number[]> {
+  return shapesOf(asVae(m).specs);
 }
 
 /**
- * q(z|x) = N(μ, diag e^{logvar}): x [..., D] → μ, logvar [..., L].
+ * Fresh values: each layer's own initializer (PyTorch's defaults), drawn in declaration order.
  *
  * @example
- * const { mu, logvar } = encode(cfg, p, x);
+ * const params = initVaeParams(vae, new Prng(1));
  */
-export function encode(cfg: VaeConfig, p: ParamTensors, x: Tensor): { mu: Tensor; logvar: Tensor } {
-  const h = mlp(p, 'enc', encDims(cfg), x, activation(cfg.activation));
-  const L = cfg.latentDim;
-  const last = h.rank - 1;
-  return { mu: slice(h, [0], [L], [last]), logvar: slice(h, [L], [2 * L], [last]) };
-}
-
-/**
- * p(x|z): z [..., L] → a likelihood over x [..., D].
- *
- * @example
- * decode(cfg, p, z).mean // images
- */
-export function decode(cfg: VaeConfig, p: ParamTensors, z: Tensor): Likelihood {
-  const out = mlp(p, 'dec', decDims(cfg), z, activation(cfg.activation));
-  return likelihood(cfg.likelihood, out, p);
-}
-
-/** z = μ + σ·ε with σ = e^{logvar/2}: the reparameterization that lets gradients flow through sampling. */
-export function reparameterize(mu: Tensor, logvar: Tensor, eps: Tensor): Tensor {
-  return add(mu, mul(exp(mul(logvar, 0.5)), eps));
+export function initVaeParams(m: VaeConfig | Vae, rng: Prng): Record<string, Float32Array> {
+  return initParams(asVae(m).specs, rng);
 }
 
 /** Per-example terms of the single-sample ELBO, in nats. */
@@ -69,29 +66,34 @@ export interface ElboTerms {
 }
 
 /**
- * Single-sample ELBO terms for a batch x [B,D] with noise ε [B,L].
+ * Single-sample ELBO terms of an evaluation graph (batch norm on running statistics) for x [B, ...dataShape]
+ * with noise ε [B, L].
  *
  * @example
- * const { recon, kl } = elboTerms(cfg, p, x, eps); // −ELBO = recon + kl
+ * const { recon, kl } = elboTerms(vae, p, x, eps); // −ELBO = recon + kl
  */
-export function elboTerms(cfg: VaeConfig, p: ParamTensors, x: Tensor, eps: Tensor): ElboTerms {
-  const { mu, logvar } = encode(cfg, p, x);
+export function elboTerms(vae: Vae, p: ParamTensors, x: Tensor, eps: Tensor, cond?: Tensor, mask?: Tensor): ElboTerms {
+  const { scope } = bindScope(p, false);
+  const { mu, logvar } = vae.def.encode(scope, x, cond);
   const z = reparameterize(mu, logvar, eps);
-  const recon = mul(decode(cfg, p, z).logProb(x), -1);
-  return { recon, kl: klStandardNormal(mu, logvar) };
+  const B = x.shape[0];
+  const lik = vae.def.decode(scope, z, cond);
+  return { recon: mul(lik.logProb(reshape(x, [B, x.size / B]), mask), -1), kl: klStandardNormal(mu, logvar) };
 }
 
 /**
- * The training objective: loss = mean over the batch of recon + β·KL (nats per example), with metrics
- * recon, kl and negElbo (= recon + kl, the β = 1 bound).
+ * The training loss of a model as a {@link LossFn} for buildTrainStep / StepRunner: reads data inputs `x`,
+ * `eps` and, when present, `cond`, `mask`, `beta` and `capacity` (β defaults to the config's constant),
+ * and returns batch-norm buffer updates.
  *
  * @example
- * buildTrainStep({ ..., loss: (p, d) => vaeLoss(cfg, p, d.x, d.eps) })
+ * const runner = await StepRunner.create(engine, { params: vaeParamShapes(cfg), data, loss: vaeLoss(cfg), optimizer: adam() }, init);
  */
-export function vaeLoss(cfg: VaeConfig, p: ParamTensors, x: Tensor, eps: Tensor): { loss: Tensor; metrics: Record<string, Tensor> } {
-  const { recon, kl } = elboTerms(cfg, p, x, eps);
-  const r = mean(recon);
-  const k = mean(kl);
-  const loss = cfg.beta === 1 ? add(r, k) : add(r, mul(k, cfg.beta));
-  return { loss, metrics: { recon: r, kl: k, negElbo: cfg.beta === 1 ? loss : add(r, k) } };
+export function vaeLoss(m: VaeConfig | Vae): LossFn {
+  const vae = asVae(m);
+  return (p, d) => {
+    const { scope, updates } = bindScope(p, true);
+    const r = vaeObjective(vae.config, vae.def, scope, { x: d.x, eps: d.eps, cond: d.cond, mask: d.mask, beta: d.beta ?? vae.config.beta, capacity: d.capacity });
+    return { ...r, updates };
+  };
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { VaekitError } from '../errors.js';
-import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../train/checkpointCodec.js';
+import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../io/checkpointCodec.js';
 import { syncDir, writeFileAtomic } from './atomicWrite.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';

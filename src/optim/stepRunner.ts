@@ -5,16 +5,7 @@ import { type CompiledGraph, type Engine, type HostArray } from '../runtime/engi
 import { type Optimizer } from './optimizer.js';
 import { buildTrainStep, stepNames, type TrainStepSpec } from './trainStep.js';
 
-/** Parameters or optimizer state: name → flat float32 values. */
-export type Params = Record<string, Float32Array>;
-
-/** Host copies of the whole trainable state: parameters, optimizer slots, step count. */
-export interface TrainState {
-  params: Params;
-  /** slot → param name → values */
-  opt: Record<string, Params>;
-  step: number;
-}
+import { type Params, type TrainState } from './trainState.js';
 
 /**
  * Runs compiled training steps with the state kept in two preallocated buffer sets that swap roles each
@@ -54,6 +45,7 @@ export class StepRunner {
         set[stepNames.param(k)] = new Float32Array(sizeOf(spec.params[k]));
         for (const s of spec.optimizer.slots) set[stepNames.state(s, k)] = new Float32Array(sizeOf(spec.params[k]));
       }
+      for (const [k, shape] of Object.entries(spec.buffers ?? {})) set[stepNames.buffer(k)] = new Float32Array(sizeOf(shape));
       return set;
     };
     this.sets = [make(), make()];
@@ -107,6 +99,11 @@ export class StepRunner {
     let rows: number | undefined;
     const shapes = Object.fromEntries(
       Object.entries(this.dataSpec).map(([name, d]) => {
+        if (d.perStep) {
+          const want = k * sizeOf(d.shape);
+          if ((data[name]?.length ?? 0) !== want) throw new VaekitError(`runSteps: per-step data "${name}" has ${data[name]?.length ?? 0} values; expected ${k} step(s) × ${sizeOf(d.shape)}`, 'E_FEED');
+          return [name, d];
+        }
         const per = sizeOf(d.shape.slice(1));
         const n = data[name]?.length ?? 0;
         const r = n / per / k;
@@ -156,10 +153,13 @@ export class StepRunner {
     this.finite = true;
   }
 
-  /** Copies of the current parameters (safe to keep; training does not touch them). */
+  /** Copies of the current parameters and buffers (safe to keep; training does not touch them). */
   params(): Params {
     const set = this.sets[this.cur];
-    return Object.fromEntries(Object.keys(this.spec.params).map((k) => [k, set[stepNames.param(k)].slice()]));
+    return {
+      ...Object.fromEntries(Object.keys(this.spec.params).map((k) => [k, set[stepNames.param(k)].slice()])),
+      ...Object.fromEntries(Object.keys(this.spec.buffers ?? {}).map((k) => [k, set[stepNames.buffer(k)].slice()])),
+    };
   }
 
   /** Copies of the full state, for checkpoints. */
@@ -181,6 +181,12 @@ export class StepRunner {
       if (!p || p.length !== dst.length) throw new Error(`StepRunner: parameter "${k}" needs ${dst.length} values, got ${p?.length}`);
       dst.set(p);
       for (const s of this.spec.optimizer.slots) set[stepNames.state(s, k)].set(st.opt[s]?.[k] ?? new Float32Array(dst.length));
+    }
+    for (const k of Object.keys(this.spec.buffers ?? {})) {
+      const v = st.params[k];
+      const dst = set[stepNames.buffer(k)];
+      if (!v || v.length !== dst.length) throw new Error(`StepRunner: buffer "${k}" needs ${dst.length} values, got ${v?.length}`);
+      dst.set(v);
     }
     this.stepCount = st.step;
     this.lastCall = 0;

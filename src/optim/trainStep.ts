@@ -8,13 +8,29 @@ import { type Optimizer, type StepScalars } from './optimizer.js';
 /** Static shape of each named parameter. */
 export type ParamShapes = Record<string, readonly number[]>;
 
-/** A loss function over symbolic params and data: the scalar to minimize plus scalar metrics to report. */
-export type LossFn = (params: Record<string, Tensor>, data: Record<string, Tensor>) => { loss: Tensor; metrics: Record<string, Tensor> };
+/**
+ * A loss function over symbolic params (and buffers) and data: the scalar to minimize, scalar metrics to
+ * report, and the new values of buffers the forward pass updates (batch-norm running statistics).
+ */
+export type LossFn = (
+  params: Record<string, Tensor>,
+  data: Record<string, Tensor>,
+) => { loss: Tensor; metrics: Record<string, Tensor>; updates?: Record<string, Tensor> };
+
+/** One data input per step: a batch (leading axis = batch size), or a per-step value such as β (`perStep`). */
+export interface DataSpec {
+  shape: readonly number[];
+  dtype?: DType;
+  /** Not batched: the same shape whatever the batch size (a schedule's scalar). */
+  perStep?: boolean;
+}
 
 /** Everything needed to trace one training step. */
 export interface TrainStepSpec {
   params: ParamShapes;
-  data: Record<string, { shape: readonly number[]; dtype?: DType }>;
+  /** Non-trained state carried through the step (no gradient, no optimizer): updated by the loss's `updates`. */
+  buffers?: ParamShapes;
+  data: Record<string, DataSpec>;
   loss: LossFn;
   optimizer: Optimizer;
   /** Global-norm gradient clipping threshold (off when undefined). */
@@ -33,6 +49,8 @@ const updated = (input: string) => `new_${input}`;
 /** Graph input/output names of a training step, shared by the builder and the runner. */
 export const stepNames = {
   param: (k: string) => `param/${k}`,
+  buffer: (k: string) => `buffer/${k}`,
+  newBuffer: (k: string) => updated(stepNames.buffer(k)),
   state: (slot: string, k: string) => `state/${slot}/${k}`,
   updated,
   newParam: (k: string) => updated(stepNames.param(k)),
@@ -77,7 +95,10 @@ export function buildTrainStep(spec: TrainStepSpec, steps = 1): TrainStepGraph {
   if (names.length === 0) throw new VaekitError('buildTrainStep: no parameters to train', 'E_CONFIG');
   if (!Number.isInteger(steps) || steps < 1) throw new VaekitError(`buildTrainStep: steps must be a positive integer, got ${steps}`, 'E_CONFIG');
   if (spec.gradClip !== undefined && !(spec.gradClip > 0)) throw new VaekitError(`gradClip must be > 0, got ${spec.gradClip}`, 'E_CONFIG');
+  const bufferNames = Object.keys(spec.buffers ?? {}).sort();
+  for (const k of bufferNames) if (Object.hasOwn(spec.params, k)) throw new VaekitError(`buildTrainStep: "${k}" is both a parameter and a buffer`, 'E_CONFIG');
   let params = Object.fromEntries(names.map((k) => [k, g.input(stepNames.param(k), spec.params[k])]));
+  let buffers = Object.fromEntries(bufferNames.map((k) => [k, g.input(stepNames.buffer(k), spec.buffers![k])]));
   let state = Object.fromEntries(
     names.map((k) => [k, Object.fromEntries(spec.optimizer.slots.map((s) => [s, g.input(stepNames.state(s, k), spec.params[k])]))]),
   );
@@ -89,9 +110,10 @@ export function buildTrainStep(spec: TrainStepSpec, steps = 1): TrainStepGraph {
   const perStep: Record<string, Tensor[]> = {};
   for (let i = 0; i < steps; i++) {
     const batch = Object.fromEntries(data.map(([k, d]) => [k, g.input(stepNames.data(k, i), d.shape, d.dtype ?? 'float32')]));
-    const r = traceStep(spec, names, params, state, batch, { lr, step: i === 0 ? first : add(first, i) });
+    const r = traceStep(spec, names, params, buffers, state, batch, { lr, step: i === 0 ? first : add(first, i) });
     params = r.params;
     state = r.state;
+    buffers = r.buffers;
     for (const [k, t] of Object.entries(r.metrics)) (perStep[k] ??= []).push(reshape(t, [1]));
   }
   const outputs: Record<string, Tensor> = {};
@@ -99,8 +121,9 @@ export function buildTrainStep(spec: TrainStepSpec, steps = 1): TrainStepGraph {
     outputs[stepNames.newParam(k)] = params[k];
     for (const s of spec.optimizer.slots) outputs[stepNames.newState(s, k)] = state[k][s];
   }
+  for (const k of bufferNames) outputs[stepNames.newBuffer(k)] = buffers[k];
   for (const [k, ts] of Object.entries(perStep)) outputs[stepNames.metric(k)] = ts.length === 1 ? ts[0] : concat(ts, 0);
-  const finals = names.flatMap((k) => [params[k], ...spec.optimizer.slots.map((sl) => state[k][sl])]);
+  const finals = [...names.flatMap((k) => [params[k], ...spec.optimizer.slots.map((sl) => state[k][sl])]), ...bufferNames.map((k) => buffers[k])];
   outputs[stepNames.stateSum] = reshape(finals.map((t) => sum(t)).reduce((a, b) => add(a, b)), [1]);
   return { graph: g, outputs, metricNames: Object.keys(perStep), steps };
 }
@@ -112,11 +135,14 @@ function traceStep(
   spec: TrainStepSpec,
   names: string[],
   params: Record<string, Tensor>,
+  buffers: Record<string, Tensor>,
   state: ParamState,
   data: Record<string, Tensor>,
   scalars: StepScalars,
-): { params: Record<string, Tensor>; state: ParamState; metrics: Record<string, Tensor> } {
-  const { loss, metrics } = spec.loss(params, data);
+): { params: Record<string, Tensor>; buffers: Record<string, Tensor>; state: ParamState; metrics: Record<string, Tensor> } {
+  const { loss, metrics, updates = {} } = spec.loss({ ...params, ...buffers }, data);
+  for (const k of Object.keys(updates)) if (!Object.hasOwn(buffers, k)) throw new VaekitError(`buildTrainStep: the loss updates "${k}", which is not a buffer`, 'E_CONFIG');
+  const newBuffers = Object.fromEntries(Object.entries(buffers).map(([k, t]) => [k, updates[k] ?? t]));
   if (loss.size !== 1) throw new VaekitError(`buildTrainStep: loss must be a scalar, got shape [${loss.shape}]`, 'E_SHAPE');
   let grads = grad(loss, names.map((k) => params[k]));
   const extra: Record<string, Tensor> = {};
@@ -138,7 +164,7 @@ function traceStep(
     newParams[k] = r.param;
     newState[k] = r.state;
   });
-  return { params: newParams, state: newState, metrics: { loss, ...metrics, ...extra } };
+  return { params: newParams, buffers: newBuffers, state: newState, metrics: { loss, ...metrics, ...extra } };
 }
 
 // max(a, c) for a scalar tensor a and a number c, as a reduction over the pair.

@@ -1,43 +1,53 @@
 import { VaekitError } from '../errors.js';
-import { reshape, sigmoid } from '../graph/ops/index.js';
+import { mul, reshape, sigmoid, softplus, sub, sum } from '../graph/ops/index.js';
 import { type Tensor } from '../graph/tensor.js';
+import { type LikelihoodConfig } from '../models/vaeConfig.js';
+import { type Scope, zerosInit } from '../nn/scope.js';
 import { bernoulliLogProb, gaussianLogProb } from './logDensity.js';
 
-/** Observation model p(x|z) as saved in a model config. */
-export type LikelihoodConfig =
-  | { type: 'bernoulli' }
-  /** sigma: a fixed standard deviation, or learned as one global log σ² or one per data dimension. */
-  | { type: 'gaussian'; sigma: number | 'learned' | 'learned-per-dim' };
-
-/** The decoder's output turned into a distribution over x. */
+/** The decoder's output turned into a distribution over flattened x [N, D]. */
 export interface Likelihood {
-  /** log p(x|z), summed over the last axis: [..., D] → [...]. */
-  logProb(x: Tensor): Tensor;
+  /**
+   * log p(x|z) summed over the last axis: [..., D] → [...]. With `mask` (1 observed, 0 missing, same shape
+   * as x) missing values contribute nothing.
+   */
+  logProb(x: Tensor, mask?: Tensor): Tensor;
   /** E[x|z]: [..., D]. */
   mean: Tensor;
+  /** The distribution's parameters by name (e.g. logits), for export. */
+  params: Record<string, Tensor>;
 }
 
-/** Extra trainable parameters a likelihood owns (a learned log σ²), beside the decoder's. */
-export function likelihoodParamShapes(cfg: LikelihoodConfig, dim: number): Record<string, number[]> {
-  if (cfg.type === 'gaussian' && cfg.sigma === 'learned') return { 'lik.logvar': [1] };
-  if (cfg.type === 'gaussian' && cfg.sigma === 'learned-per-dim') return { 'lik.logvar': [dim] };
-  return {};
+/** How many decoder outputs a likelihood reads for `dim` data values (its 'out' size). */
+export function likelihoodWidth(_cfg: LikelihoodConfig, dim: number): number {
+  return dim;
 }
 
 /**
- * Builds p(x|z) from decoder output `out` [..., D] (Bernoulli logits or Gaussian means).
+ * Builds p(x|z) from decoder output `out` [..., D] (Bernoulli logits or Gaussian means). A learned
+ * log σ² is the parameter `<s>.logvar`, [1] or [D], starting at 0.
  *
  * @example
- * likelihood({ type: 'bernoulli' }, logits, p).logProb(x) // [B]
+ * likelihood({ type: 'bernoulli' }, logits, s.sub('lik')).logProb(x) // [B]
  */
-export function likelihood(cfg: LikelihoodConfig, out: Tensor, p: Record<string, Tensor>): Likelihood {
+export function likelihood(cfg: LikelihoodConfig, out: Tensor, s: Scope): Likelihood {
+  const D = out.shape[out.rank - 1];
   switch (cfg.type) {
     case 'bernoulli':
-      return { logProb: (x) => bernoulliLogProb(x, out), mean: sigmoid(out) };
+      return {
+        // masked: Σ m·(x·l − softplus(l)); unmasked keeps the fast Σ softplus op
+        logProb: (x, m) => (m ? sum(mul(sub(mul(x, out), softplus(out)), m), -1) : bernoulliLogProb(x, out)),
+        mean: sigmoid(out),
+        params: { logits: out },
+      };
     case 'gaussian': {
-      // learned log σ² broadcasts over the batch: [1] or [D]
-      const logvar = typeof cfg.sigma === 'number' ? 2 * Math.log(cfg.sigma) : reshape(p['lik.logvar'], [p['lik.logvar'].size]);
-      return { logProb: (x) => gaussianLogProb(x, out, logvar), mean: out };
+      const logvar =
+        typeof cfg.sigma === 'number' ? 2 * Math.log(cfg.sigma) : reshape(s.param('logvar', cfg.sigma === 'learned' ? [1] : [D], zerosInit), [cfg.sigma === 'learned' ? 1 : D]);
+      return {
+        logProb: (x, m) => gaussianLogProb(x, out, logvar, m),
+        mean: out,
+        params: { mean: out },
+      };
     }
     default:
       throw new VaekitError(`unknown likelihood ${JSON.stringify(cfg)}`, 'E_CONFIG');

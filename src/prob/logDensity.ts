@@ -18,18 +18,19 @@ export function bernoulliLogProb(x: Tensor, logits: Tensor): Tensor {
 }
 
 /**
- * log N(x | μ, σ²) with log σ² given (a tensor broadcastable to x, or a number for a fixed variance).
+ * log N(x | μ, σ²) with log σ² given (a tensor broadcastable to x, or a number for a fixed variance); with
+ * `mask` (1 observed, 0 missing) only observed values count.
  *
  * @example
  * gaussianLogProb(x, mean, logvar) // [B,784] → [B]
  */
-export function gaussianLogProb(x: Tensor, mean: Tensor, logvar: Tensor | number): Tensor {
+export function gaussianLogProb(x: Tensor, mean: Tensor, logvar: Tensor | number, mask?: Tensor): Tensor {
   const d = sub(x, mean);
   const prec = typeof logvar === 'number' ? Math.exp(-logvar) : exp(neg(logvar));
   // −½ [(x−μ)²/σ² + log σ² + log 2π]
   const quad = mul(mul(d, d), prec);
   const inner = typeof logvar === 'number' ? add(quad, logvar + LOG_2PI) : add(add(quad, logvar), LOG_2PI);
-  return mul(sum(inner, -1), -0.5);
+  return mul(sum(mask ? mul(inner, mask) : inner, -1), -0.5);
 }
 
 /**

@@ -1,32 +1,42 @@
-import { binarizeDynamic, binarizeStatic } from '../data/binarize.js';
-import { type ImageDataset } from '../data/dataset.js';
+import { imageRows, type ImageDataset } from '../data/dataset.js';
+import { type RowDataset } from '../data/rowDataset.js';
+import { readAll } from '../data/datasetView.js';
 import { VaekitError } from '../errors.js';
-import { vaeLoss, vaeParamShapes, initVaeParams } from '../models/vae.js';
-import { dataDim, type VaeConfig } from '../models/vaeConfig.js';
+import { fmtShape } from '../graph/dtype.js';
+import { asVae, initVaeParams, vaeLoss, type Vae } from '../models/vae.js';
+import { type VaeConfig } from '../models/vaeConfig.js';
 import { VaeModel } from '../models/vaeModel.js';
+import { shapesOf } from '../nn/scope.js';
 import { adam } from '../optim/adam.js';
-import { type Params, StepRunner } from '../optim/stepRunner.js';
+import { StepRunner } from '../optim/stepRunner.js';
+import { type Params } from '../optim/trainState.js';
 import { Prng } from '../random/prng.js';
 import { type Engine } from '../runtime/engine.js';
 import { elboMeans, type ElboMetrics } from '../eval/elboMeans.js';
+import { BatchFiller, stepDataSpec, type CallData } from './batchFiller.js';
 import { MetricAccumulator } from './metrics.js';
 import { type TrainConfig, valFractionOf } from './trainConfig.js';
 import { splitTrainVal } from './split.js';
 import { evalSeed, heldOutImages } from './heldOut.js';
 import { type TrainerState } from './trainerState.js';
 
-/** Train and (optional) test images. Validation, when configured, is carved from train. */
+/** Train and (optional) test data: any RowDataset, or grey images. Validation, when configured, is carved from train. */
 export interface TrainData {
-  train: ImageDataset;
-  test?: ImageDataset;
+  train: RowDataset | ImageDataset;
+  test?: RowDataset | ImageDataset;
 }
+
+const asRows = (ds: RowDataset | ImageDataset): RowDataset => ('read' in ds ? ds : imageRows(ds));
+
+/** Metrics of a step or an epoch: always the ELBO terms, plus what the objective adds (e.g. negIwae). */
+export type MetricRecord = ElboMetrics & Record<string, number>;
 
 /** One finished epoch, as appended to metrics.jsonl. */
 export interface EpochRecord {
   epoch: number;
   step: number;
   seconds: number;
-  train: ElboMetrics & { loss: number };
+  train: MetricRecord;
   val?: ElboMetrics;
   test?: ElboMetrics;
 }
@@ -64,10 +74,18 @@ export class DivergenceError extends VaekitError {
   }
 }
 
+/** A held-out split as evaluation reads it: preprocessed values, labels for conditional models, a mask. */
+interface HeldOut {
+  x: Float32Array;
+  labels?: Int32Array;
+  mask?: Float32Array;
+}
+
 /**
- * Trains a β-VAE with Adam: shuffles every epoch, runs one compiled training step per batch, evaluates
- * validation and test −ELBO after every epoch, stops early on a validation plateau, and can stop after any
- * step with its complete state available for an exact resume.
+ * Trains any VAE (a config, or a config bound to a TypeScript model with `makeVae`) with Adam: shuffles
+ * every epoch, runs compiled training steps, evaluates validation and test −ELBO after every epoch, stops
+ * early on a validation plateau, and can stop after any step with its complete state available for an exact
+ * resume. Nothing here depends on the architecture: the model contract, objective and data spec say it all.
  *
  * @example
  * const trainer = await Trainer.create(engine, model, training, { train, test });
@@ -77,54 +95,60 @@ export class Trainer {
   private stopRequested = false;
   private evalModel: VaeModel | undefined;
   readonly stepsPerEpoch: number;
-  private readonly batchBuf: Float32Array;
-  private readonly epsBuf: Float32Array;
+  private readonly filler: BatchFiller;
 
   private constructor(
     readonly engine: Engine,
-    readonly model: VaeConfig,
+    readonly vae: Vae,
     readonly training: TrainConfig,
-    private readonly trainX: Float32Array,
-    private readonly nTrain: number,
-    private readonly valX: Float32Array | null,
-    private readonly testX: Float32Array | null,
+    private readonly train: RowDataset,
+    private readonly val: HeldOut | null,
+    private readonly test: HeldOut | null,
     private readonly runner: StepRunner,
     private st: TrainerState,
     /** Optimizer steps per ONNX Runtime call; results do not depend on it. */
     readonly stepsPerCall: number,
   ) {
-    const D = dataDim(model);
-    this.stepsPerEpoch = Math.ceil(nTrain / training.batchSize);
-    this.batchBuf = new Float32Array(this.stepsPerCall * training.batchSize * D);
-    this.epsBuf = new Float32Array(this.stepsPerCall * training.batchSize * model.latentDim);
+    this.stepsPerEpoch = Math.ceil(train.n / training.batchSize);
+    this.filler = new BatchFiller(vae, training, train, stepsPerCall);
   }
 
-  /** Prepares data (binarization, validation split) and compiles the training step; resumes from `state` when given. */
-  static async create(engine: Engine, model: VaeConfig, training: TrainConfig, data: TrainData, state?: TrainerState, runtime: TrainerRuntime = {}): Promise<Trainer> {
+  /** The model config being trained. */
+  get model(): VaeConfig {
+    return this.vae.config;
+  }
+
+  /** Checks the data against the model, splits validation off, and compiles the training step; resumes from `state` when given. */
+  static async create(engine: Engine, model: VaeConfig | Vae, training: TrainConfig, data: TrainData, state?: TrainerState, runtime: TrainerRuntime = {}): Promise<Trainer> {
     const stepsPerCall = runtime.stepsPerCall ?? DEFAULT_STEPS_PER_CALL;
     if (!Number.isInteger(stepsPerCall) || stepsPerCall < 1) throw new VaekitError(`stepsPerCall must be a positive integer, got ${stepsPerCall}`, 'E_CONFIG');
-    const D = dataDim(model);
-    for (const ds of [data.train, data.test]) {
-      if (ds && ds.rows * ds.cols !== D) {
-        throw new VaekitError(`dataset ${ds.name} has ${ds.rows}x${ds.cols} images but the model expects ${model.imageShape.join('x')}`, 'E_DATA');
-      }
-    }
-    const { train, val } = splitTrainVal(data.train, valFractionOf(training), training.seed);
-    if (train.n === 0) throw new VaekitError(`dataset ${data.train.name} has no training examples`, 'E_DATA');
-    const trainX = training.binarize === 'static' ? binarizeStatic(train.images) : train.images;
-    const st = state ?? freshState(model, training);
+    const vae = asVae(model);
+    const cfg = vae.config;
+    const all = asRows(data.train);
+    const test = data.test && asRows(data.test);
+    for (const ds of [all, test]) if (ds) checkFits(ds, cfg);
+    const { train, val } = splitTrainVal(all, valFractionOf(training), training.seed);
+    if (train.n === 0) throw new VaekitError(`dataset ${all.name} has no training examples`, 'E_DATA');
+    const st = state ?? freshState(vae, training);
+    const specs = vae.specs;
     const spec = {
-      params: vaeParamShapes(model),
-      data: { x: { shape: [training.batchSize, D] }, eps: { shape: [training.batchSize, model.latentDim] } },
-      loss: (p: Parameters<typeof vaeLoss>[1], d: Parameters<typeof vaeLoss>[1]) => vaeLoss(model, p, d.x, d.eps),
+      params: shapesOf(specs, 'param'),
+      buffers: shapesOf(specs, 'buffer'),
+      data: stepDataSpec(vae, training.batchSize, train.hasMask === true),
+      loss: vaeLoss(vae),
       optimizer: adam({ lr: training.lr }),
       gradClip: training.gradClip,
     };
     const runner = await StepRunner.create(engine, spec, st.train, stepsPerCall);
-    return new Trainer(engine, model, training, trainX, train.n, val ? heldOutImages(val.images, training, 'val') : null, data.test ? heldOutImages(data.test.images, training, 'test') : null, runner, st, stepsPerCall);
+    const heldOut = (ds: RowDataset | null | undefined, split: 'val' | 'test'): HeldOut | null => {
+      if (!ds) return null;
+      const { x, mask } = readAll(ds);
+      return { x: heldOutImages(x, training, split), labels: cfg.classes > 0 ? ds.labels : undefined, mask };
+    };
+    return new Trainer(engine, vae, training, train, heldOut(val, 'val'), heldOut(test, 'test'), runner, st, stepsPerCall);
   }
 
-  /** Current parameters (copies). */
+  /** Current parameters and buffers (copies). */
   params(): Params {
     return this.runner.params();
   }
@@ -151,46 +175,33 @@ export class Trainer {
 
   /** Trains until the configured epochs are done, early stopping triggers, or {@link stop} is called. */
   async run(onEvent: (e: TrainEvent) => void = () => {}): Promise<TrainOutcome> {
-    const { batchSize, epochs, binarize } = this.training;
-    const D = dataDim(this.model);
-    const L = this.model.latentDim;
+    const { batchSize, epochs } = this.training;
     const dataRng = rngFrom(this.st.dataRng);
     const noiseRng = rngFrom(this.st.noiseRng);
+    const n = this.train.n;
     onEvent({ type: 'start', epochs, stepsPerEpoch: this.stepsPerEpoch, epoch: this.st.epoch, batch: this.st.batch });
     while (this.st.epoch < epochs) {
       if (this.st.earlyStopped) return 'earlyStopped';
       const t0 = performance.now();
       if (this.st.batch === 0) {
-        this.st.perm = Array.from(dataRng.permutation(this.nTrain));
+        this.st.perm = Array.from(dataRng.permutation(n));
         this.st.acc = { sums: {}, count: 0 };
       }
       const perm = this.st.perm!;
       const acc = Object.assign(new MetricAccumulator(), this.st.acc);
-      const fullBatches = Math.floor(this.nTrain / batchSize);
+      const fullBatches = Math.floor(n / batchSize);
       while (this.st.batch < this.stepsPerEpoch) {
         // up to stepsPerCall full batches per ORT call; a last, partial batch runs alone
         const first = this.st.batch;
         const k = first < fullBatches ? callSteps(this.stepsPerCall, fullBatches - first) : 1;
-        const sizes: number[] = [];
         const rngAfter: { data: ReturnType<Prng['getState']>; noise: ReturnType<Prng['getState']> }[] = [];
-        let rows = 0;
-        for (let b = first; b < first + k; b++) {
-          const m = Math.min(batchSize, this.nTrain - b * batchSize);
-          const x = this.batchBuf.subarray(rows * D, (rows + m) * D);
-          for (let i = 0; i < m; i++) x.set(this.trainX.subarray(perm[b * batchSize + i] * D, (perm[b * batchSize + i] + 1) * D), i * D);
-          if (binarize === 'dynamic') binarizeDynamic(x, dataRng, x);
-          noiseRng.normals(this.epsBuf.subarray(rows * L, (rows + m) * L));
-          sizes.push(m);
-          rngAfter.push({ data: dataRng.getState(), noise: noiseRng.getState() });
-          rows += m;
-        }
-        const data = { x: this.batchBuf.subarray(0, rows * D), eps: this.epsBuf.subarray(0, rows * L) };
-        const metrics = await this.runner.runSteps(data, k);
+        const call = this.filler.fill(perm, first, k, this.runner.steps, dataRng, noiseRng, () => rngAfter.push({ data: dataRng.getState(), noise: noiseRng.getState() }));
+        const metrics = await this.runner.runSteps(call.data, k);
         const lossBad = metrics.findIndex((mt) => !Number.isFinite(mt.loss));
         const ok = lossBad < 0 && this.runner.stateFinite;
-        const good = ok ? k : await this.replayGood(lossBad < 0 ? k : lossBad, data, sizes);
+        const good = ok ? k : await this.replayGood(lossBad < 0 ? k : lossBad, call);
         const bad = ok ? -1 : good;
-        for (let i = 0; i < good; i++) acc.add(metrics[i], sizes[i]);
+        for (let i = 0; i < good; i++) acc.add(metrics[i], call.sizes[i]);
         this.st.batch += good;
         this.st.acc = { sums: acc.sums, count: acc.count };
         if (good > 0) {
@@ -218,41 +229,36 @@ export class Trainer {
    * call, then redo its first `limit` steps one by one, checking the state after each, so the parameters
    * are those after the last good step. Returns how many steps were kept.
    */
-  private async replayGood(limit: number, data: { x: Float32Array; eps: Float32Array }, sizes: number[]): Promise<number> {
+  private async replayGood(limit: number, call: CallData): Promise<number> {
     this.runner.rollback();
-    const D = dataDim(this.model);
-    const L = this.model.latentDim;
-    let rows = 0;
     for (let i = 0; i < limit; i++) {
-      const m = sizes[i];
-      const mt = await this.runner.step({ x: data.x.subarray(rows * D, (rows + m) * D), eps: data.eps.subarray(rows * L, (rows + m) * L) });
+      const mt = await this.runner.step(this.filler.stepData(call, i));
       if (!Number.isFinite(mt.loss) || !this.runner.stateFinite) {
         this.runner.rollback();
         return i;
       }
-      rows += m;
     }
     return limit;
   }
 
   private async finishEpoch(acc: MetricAccumulator, seconds: number, onEvent: (e: TrainEvent) => void): Promise<void> {
-    const means = acc.means();
+    const means = acc.means() as MetricRecord;
     // one VaeModel for the whole run, so its evaluation graph is compiled once, not every epoch
-    const model = (this.evalModel ??= new VaeModel(this.engine, this.model, {}));
+    const model = (this.evalModel ??= new VaeModel(this.engine, this.vae, {}));
     model.params = this.runner.params();
-    const evalSplit = async (x: Float32Array | null) => {
-      if (!x) return undefined;
+    const evalSplit = async (h: HeldOut | null) => {
+      if (!h) return undefined;
       // a fresh generator each time, so the same weights always score the same
-      const t = await model.elboTerms(x, new Prng(evalSeed(this.training.seed)));
+      const t = await model.elboTerms(h.x, new Prng(evalSeed(this.training.seed)), { labels: h.labels, mask: h.mask });
       return elboMeans(t.recon, t.kl);
     };
     const record: EpochRecord = {
       epoch: this.st.epoch + 1,
       step: this.runner.steps,
       seconds,
-      train: { loss: means.loss, negElbo: means.negElbo, recon: means.recon, kl: means.kl },
-      val: await evalSplit(this.valX),
-      test: await evalSplit(this.testX),
+      train: means,
+      val: await evalSplit(this.val),
+      test: await evalSplit(this.test),
     };
     this.st.history.push(record);
     this.st.epoch++;
@@ -275,6 +281,18 @@ export class Trainer {
   }
 }
 
+/** Refuses data whose shape, labels or mask the model cannot read, before anything is compiled. */
+function checkFits(ds: RowDataset, cfg: VaeConfig): void {
+  if (fmtShape(ds.shape) !== fmtShape(cfg.dataShape)) {
+    throw new VaekitError(`dataset ${ds.name} has examples of shape ${fmtShape(ds.shape)} but the model expects ${fmtShape(cfg.dataShape)}`, 'E_DATA');
+  }
+  if (cfg.classes > 0) {
+    if (!ds.labels) throw new VaekitError(`dataset ${ds.name} has no labels, which a conditional model (${cfg.classes} classes) needs`, 'E_DATA');
+    const bad = ds.labels.findIndex((l) => l < 0 || l >= cfg.classes);
+    if (bad >= 0) throw new VaekitError(`dataset ${ds.name}: example ${bad} has label ${ds.labels[bad]}, outside the model's ${cfg.classes} classes`, 'E_DATA');
+  }
+}
+
 function rngFrom(state: ReturnType<Prng['getState']>): Prng {
   const r = new Prng(0);
   r.setState(state);
@@ -282,9 +300,8 @@ function rngFrom(state: ReturnType<Prng['getState']>): Prng {
 }
 
 /** The state of a run that has not started: initial parameters and PRNGs drawn from the seed. */
-function freshState(model: VaeConfig, training: TrainConfig): TrainerState {
-  const initRng = new Prng(training.seed);
-  const params = initVaeParams(model, initRng);
+function freshState(vae: Vae, training: TrainConfig): TrainerState {
+  const params = initVaeParams(vae, new Prng(training.seed));
   // independent streams: one for data order and binarization, one for ε
   return {
     train: { params, opt: {}, step: 0 },

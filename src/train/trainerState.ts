@@ -1,4 +1,4 @@
-import { type Params, type TrainState } from '../optim/stepRunner.js';
+import { type Params, type TrainState } from '../optim/trainState.js';
 import { type Prng } from '../random/prng.js';
 import { type EpochRecord } from './trainer.js';
 

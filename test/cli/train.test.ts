@@ -24,8 +24,10 @@ describe('vaekit train', { concurrency: 2 }, () => {
     assert.equal(summary.epochs, 2);
     assert.match(r.stderr, /epoch 1\/2 done/);
     const cfg = JSON.parse(readFileSync(path.join(out, 'config.json'), 'utf8'));
-    assert.equal(cfg.formatVersion, 1);
-    assert.deepEqual([cfg.model.latentDim, cfg.model.hidden, cfg.model.likelihood.type], [2, [64], 'bernoulli']);
+    assert.equal(cfg.formatVersion, 2);
+    assert.deepEqual([cfg.model.latentDim, cfg.model.dataShape, cfg.model.likelihood.type], [2, [1, 28, 28], 'bernoulli']);
+    // the MLP as a layer list: flatten, dense 64, relu, dense 2L; the decoder mirrors it
+    assert.deepEqual(cfg.model.encoder.map((l: { type: string; units?: unknown }) => l.units ?? l.type), ['flatten', 64, 'relu', 'out']);
     assert.deepEqual([cfg.training.epochs, cfg.training.batchSize, cfg.training.seed], [2, 100, 5]);
     assert.deepEqual(cfg.dataset.classes, [0, 1]);
     assert.equal(cfg.dataset.name, 'mnist');

@@ -8,7 +8,7 @@ import { Prng } from '../../src/random/prng.js';
 import { decodeModel, encodeModel, modelFile } from '../../src/io/modelFiles.js';
 import { initVaeParams, vaeParamShapes } from '../../src/models/vae.js';
 import { parseVaeConfig } from '../../src/models/vaeConfig.js';
-import { decodeCheckpoint, encodeCheckpoint } from '../../src/train/checkpointCodec.js';
+import { decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpointCodec.js';
 import { parseTrainConfig } from '../../src/train/trainConfig.js';
 import { decodePng, encodePng } from '../../src/viz/png.js';
 

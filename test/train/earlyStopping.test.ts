@@ -1,7 +1,8 @@
 // Early stopping on validation −ELBO, and the Gaussian likelihoods training on real digits.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { subset } from '../../src/data/dataset.js';
+import { imageRows, subset } from '../../src/data/dataset.js';
+import { readAll } from '../../src/data/datasetView.js';
 import { loadEmbeddedMnist } from '../../src/data/mnist.js';
 import { parseVaeConfig } from '../../src/models/vaeConfig.js';
 import { VaeModel } from '../../src/models/vaeModel.js';
@@ -31,8 +32,8 @@ test('patience stops a run that overfits and keeps the best validation epoch', a
   assert.equal(hist.length, bestEpoch + 2, 'stops after exactly `patience` epochs without improvement');
   assert.deepEqual(events.at(-1), { type: 'earlyStop', epoch: hist.length, bestEpoch });
   // the kept parameters score the best epoch's validation −ELBO again
-  const { val } = splitTrainVal(train, 0.3, training.seed);
-  const x = heldOutImages(val!.images, training, 'val');
+  const { val } = splitTrainVal(imageRows(train), 0.3, training.seed);
+  const x = heldOutImages(readAll(val!).x, training, 'val');
   const r = await new VaeModel(engine, model, t.bestParams!).elboTerms(x, new Prng(evalSeed(training.seed)));
   assert.equal(elboMeans(r.recon, r.kl).negElbo, vals[bestEpoch - 1]);
   // running again after an early stop does nothing more

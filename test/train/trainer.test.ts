@@ -6,7 +6,7 @@ import { loadEmbeddedMnist } from '../../src/data/mnist.js';
 import { subset } from '../../src/data/dataset.js';
 import { parseVaeConfig } from '../../src/models/vaeConfig.js';
 import { nodeEngine } from '../../src/node.js';
-import { decodeCheckpoint, encodeCheckpoint } from '../../src/train/checkpointCodec.js';
+import { decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpointCodec.js';
 import { parseTrainConfig } from '../../src/train/trainConfig.js';
 import { elboMeans } from '../../src/eval/elboMeans.js';
 import { VaeModel } from '../../src/models/vaeModel.js';

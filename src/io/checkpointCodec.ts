@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { VaekitError } from '../errors.js';
 import { parseOrThrow } from '../schemaIssues.js';
 import { sizeOf } from '../graph/dtype.js';
-import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from '../io/safetensors.js';
-import { vaeParamShapes } from '../models/vae.js';
-import { parseVaeConfig, VaeConfigSchema, type VaeConfig } from '../models/vaeConfig.js';
-import { type Params } from '../optim/stepRunner.js';
-import { parseTrainConfig, TrainConfigSchema, type TrainConfig } from './trainConfig.js';
-import { type TrainerState } from './trainerState.js';
+import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from './safetensors.js';
+import { makeVae } from '../models/vae.js';
+import { type VaeDef } from '../models/vaeDef.js';
+import { parseVaeConfig, type VaeConfig } from '../models/vaeConfig.js';
+import { type Params } from '../optim/trainState.js';
+import { parseTrainConfig, TrainConfigSchema, type TrainConfig } from '../train/trainConfig.js';
+import { type TrainerState } from '../train/trainerState.js';
 
 /** Version of the checkpoint layout. */
 export const CHECKPOINT_VERSION = 1;
@@ -22,10 +23,12 @@ export interface Checkpoint {
 }
 
 const RngState = z.object({ words: z.array(z.number().int().min(0).max(2 ** 32 - 1)).length(4), spare: z.number().nullable() });
-const Elbo = z.object({ negElbo: z.number(), recon: z.number(), kl: z.number() });
+// metrics are records (an objective adds its own bound, e.g. negIwae); version-1 files hold negElbo, recon, kl
+const Metrics = z.object({ negElbo: z.number(), recon: z.number(), kl: z.number() }).catchall(z.number());
 const MetaSchema = z.object({
   version: z.number().int(),
-  model: VaeConfigSchema,
+  /** Validated by parseVaeConfig, which also reads version-1 model configs. */
+  model: z.unknown(),
   training: TrainConfigSchema,
   dataset: z.object({ name: z.string(), dir: z.string().optional(), classes: z.array(z.number().int().nonnegative()).optional() }),
   step: z.number().int().nonnegative(),
@@ -34,7 +37,7 @@ const MetaSchema = z.object({
   dataRng: RngState,
   noiseRng: RngState,
   acc: z.object({ sums: z.record(z.string(), z.number()), count: z.number() }),
-  history: z.array(z.object({ epoch: z.number(), step: z.number(), seconds: z.number(), train: Elbo.extend({ loss: z.number() }), val: Elbo.optional(), test: Elbo.optional() })),
+  history: z.array(z.object({ epoch: z.number(), step: z.number(), seconds: z.number(), train: Metrics, val: Metrics.optional(), test: Metrics.optional() })),
   best: z.object({ value: z.number(), epoch: z.number(), badEpochs: z.number() }).nullable(),
   earlyStopped: z.boolean(),
   optimizerSlots: z.array(z.string()),
@@ -49,13 +52,14 @@ const f32 = (shape: number[], data: Float32Array): SafetensorsTensor => ({ dtype
  * @example
  * writeFileAtomic('run/checkpoint.safetensors', encodeCheckpoint(ckpt));
  */
-export function encodeCheckpoint(c: Checkpoint): Uint8Array {
-  const shapes = vaeParamShapes(c.model);
+export function encodeCheckpoint(c: Checkpoint, def?: VaeDef): Uint8Array {
+  const specs = makeVae(c.model, def).specs;
   const tensors: Record<string, SafetensorsTensor> = {};
   const s = c.state;
-  for (const [k, shape] of Object.entries(shapes)) {
+  for (const [k, { shape, kind }] of Object.entries(specs)) {
     tensors[`param/${k}`] = f32(shape, s.train.params[k]);
-    for (const [slot, vals] of Object.entries(s.train.opt)) tensors[`opt/${slot}/${k}`] = f32(shape, vals[k]);
+    // optimizer slots exist for trained parameters only, not for buffers
+    if (kind === 'param') for (const [slot, vals] of Object.entries(s.train.opt)) tensors[`opt/${slot}/${k}`] = f32(shape, vals[k]);
     if (s.best) tensors[`best/${k}`] = f32(shape, s.best.params[k]);
   }
   if (s.perm) tensors.perm = { dtype: 'I32', shape: [s.perm.length], data: Int32Array.from(s.perm) };
@@ -70,7 +74,7 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
     dataRng: s.dataRng,
     noiseRng: s.noiseRng,
     acc: s.acc,
-    history: s.history,
+    history: s.history as z.infer<typeof MetaSchema>['history'],
     best: s.best && { value: s.best.value, epoch: s.best.epoch, badEpochs: s.best.badEpochs },
     earlyStopped: s.earlyStopped,
     optimizerSlots: Object.keys(s.train.opt),
@@ -84,7 +88,7 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
  * @example
  * const ckpt = decodeCheckpoint(readFileSync(file), file);
  */
-export function decodeCheckpoint(bytes: Uint8Array, source: string): Checkpoint {
+export function decodeCheckpoint(bytes: Uint8Array, source: string, def?: VaeDef): Checkpoint {
   const file = decodeSafetensors(bytes, source);
   const fail = (what: string) => new VaekitError(`checkpoint ${source}: ${what}`, 'E_CHECKPOINT');
   const text = file.metadata.vaekitCheckpoint;
@@ -99,7 +103,7 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): Checkpoint 
   if (m.version > CHECKPOINT_VERSION) throw fail(`version ${m.version} is newer than this vaekit reads (${CHECKPOINT_VERSION}); upgrade vaekit`);
   const model = parseVaeConfig(m.model, source);
   const training = parseTrainConfig(m.training, source);
-  const shapes = vaeParamShapes(model);
+  const specs = makeVae(model, def).specs;
   const take = (name: string, n: number): Float32Array => {
     const t = file.tensors[name];
     if (!t || t.dtype !== 'F32' || t.data.length !== n) throw fail(`tensor "${name}" is missing or not F32 with ${n} values`);
@@ -108,9 +112,9 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): Checkpoint 
   const params: Params = {};
   const opt: Record<string, Params> = Object.fromEntries(m.optimizerSlots.map((s) => [s, {}]));
   const best: Params = {};
-  for (const [k, shape] of Object.entries(shapes)) {
+  for (const [k, { shape, kind }] of Object.entries(specs)) {
     params[k] = take(`param/${k}`, sizeOf(shape));
-    for (const slot of m.optimizerSlots) opt[slot][k] = take(`opt/${slot}/${k}`, sizeOf(shape));
+    if (kind === 'param') for (const slot of m.optimizerSlots) opt[slot][k] = take(`opt/${slot}/${k}`, sizeOf(shape));
     if (m.best) best[k] = take(`best/${k}`, sizeOf(shape));
   }
   let perm: number[] | null = null;
