@@ -1,5 +1,6 @@
 import { gunzipSync } from 'fflate';
 import { VaekitError } from '../errors.js';
+import { crc32, hex32 } from '../io/crc32.js';
 
 /**
  * Parser for the IDX format of (Fashion-)MNIST, raw or gzip-compressed. Isomorphic: it works on bytes,
@@ -178,28 +179,7 @@ function gunzipChecked(bytes: Uint8Array, source: string): Uint8Array {
   return out;
 }
 
-let crcTable: Uint32Array | undefined;
-
-/** CRC-32 (IEEE, reflected, as in gzip). fflate verifies no checksum, so gzip corruption is caught here. */
-function crc32(data: Uint8Array): number {
-  if (crcTable === undefined) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  const table = crcTable;
-  let c = 0xffffffff;
-  for (let i = 0; i < data.length; i++) c = table[(c ^ data[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
 function hex(b: number | undefined): string {
   return b === undefined ? '--' : b.toString(16).padStart(2, '0');
 }
 
-function hex32(x: number): string {
-  return '0x' + x.toString(16).padStart(8, '0');
-}
