@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { VaekitError } from '../errors.js';
 import { parseOrThrow } from '../schemaIssues.js';
 import { sizeOf } from '../graph/dtype.js';
+import { describeNonFinite, firstNonFinite } from '../io/finiteParams.js';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from '../io/safetensors.js';
 import { vaeParamShapes } from '../models/vae.js';
 import { parseVaeConfig, VaeConfigSchema, type VaeConfig } from '../models/vaeConfig.js';
@@ -120,6 +121,8 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): Checkpoint 
     perm = Array.from(p);
   }
   if (m.batch > 0 && !perm) throw fail(`stopped mid-epoch (batch ${m.batch}) but has no data order ("perm")`);
+  const bad = firstNonFinite(params) ?? firstNonFinite(best) ?? m.optimizerSlots.map((s) => firstNonFinite(opt[s])).find((f) => f !== undefined);
+  if (bad) throw fail(`non-finite value ${describeNonFinite(bad)} among the parameters, best model or optimizer state (corrupt file)`);
   const state: TrainerState = {
     train: { params, opt, step: m.step },
     epoch: m.epoch,

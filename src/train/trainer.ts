@@ -13,6 +13,7 @@ import { MetricAccumulator } from './metrics.js';
 import { type TrainConfig, valFractionOf } from './trainConfig.js';
 import { splitTrainVal } from './split.js';
 import { evalSeed, heldOutImages } from './heldOut.js';
+import { checkResumeFit } from './resumeFit.js';
 import { type TrainerState } from './trainerState.js';
 
 /** Train and (optional) test images. Validation, when configured, is carved from train. */
@@ -112,16 +113,20 @@ export class Trainer {
     const { train, val } = splitTrainVal(data.train, valFractionOf(training), training.seed);
     if (train.n === 0) throw new VaekitError(`dataset ${data.train.name} has no training examples`, 'E_DATA');
     const trainX = training.binarize === 'static' ? binarizeStatic(train.images) : train.images;
+    const optimizer = adam({ lr: training.lr });
+    if (state) checkResumeFit(state, { shapes: vaeParamShapes(model), slots: optimizer.slots, nTrain: train.n, batchSize: training.batchSize });
     const st = state ?? freshState(model, training);
+    // more steps per call than an epoch's full batches would only size buffers and a graph never used
+    const perCall = Math.min(stepsPerCall, Math.max(1, Math.floor(train.n / training.batchSize)));
     const spec = {
       params: vaeParamShapes(model),
       data: { x: { shape: [training.batchSize, D] }, eps: { shape: [training.batchSize, model.latentDim] } },
       loss: (p: Parameters<typeof vaeLoss>[1], d: Parameters<typeof vaeLoss>[1]) => vaeLoss(model, p, d.x, d.eps),
-      optimizer: adam({ lr: training.lr }),
+      optimizer,
       gradClip: training.gradClip,
     };
-    const runner = await StepRunner.create(engine, spec, st.train, stepsPerCall);
-    return new Trainer(engine, model, training, trainX, train.n, val ? heldOutImages(val.images, training, 'val') : null, data.test ? heldOutImages(data.test.images, training, 'test') : null, runner, st, stepsPerCall);
+    const runner = await StepRunner.create(engine, spec, st.train, perCall);
+    return new Trainer(engine, model, training, trainX, train.n, val ? heldOutImages(val.images, training, 'val') : null, data.test ? heldOutImages(data.test.images, training, 'test') : null, runner, st, perCall);
   }
 
   /** Current parameters (copies). */
