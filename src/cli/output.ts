@@ -8,7 +8,7 @@ import { VaekitError } from '../errors.js';
 import { writeFileAtomic } from '../node/atomicWrite.js';
 import { svgToPng } from '../node/svgToPng.js';
 import { type GreyGrid } from '../viz/imageGrid.js';
-import { encodePng } from '../viz/png.js';
+import { encodePng, MAX_PNG_PIXELS } from '../viz/png.js';
 
 /**
  * Writes `data` to `file` atomically, creating its directory.
@@ -43,6 +43,36 @@ export function writeGridPng(file: string, grid: GreyGrid): { width: number; hei
   requireExtension('--out', file, ['.png']);
   writeOutput(file, encodePng(grid));
   return { width: grid.width, height: grid.height };
+}
+
+/**
+ * Refuses a count flag whose image grid would exceed the largest PNG vaekit writes ({@link MAX_PNG_PIXELS}),
+ * before anything is decoded; the message gives the largest value that fits. `layout(v)` is the grid for
+ * flag value v: tiles, columns (rows = ⌈tiles/cols⌉) and the tile size; the padding is imageGrid's 2 px.
+ *
+ * @throws VaekitError naming the flag, the grid size, the limit and the largest value that fits
+ * @example
+ * checkGridSize('--n', o.n, (n) => ({ tiles: n, cols: Math.ceil(Math.sqrt(n)) }), m.shape);
+ */
+export function checkGridSize(flag: string, value: number, layout: (v: number) => { tiles: number; cols: number }, [h, w]: readonly [number, number]): void {
+  const pixels = (v: number) => {
+    const { tiles, cols } = layout(v);
+    return (cols * (w + 2) + 2) * (Math.ceil(tiles / cols) * (h + 2) + 2);
+  };
+  if (pixels(value) <= MAX_PNG_PIXELS) return;
+  let lo = 0; // largest value known to fit (0: none)
+  let hi = value;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (pixels(mid) <= MAX_PNG_PIXELS) lo = mid;
+    else hi = mid;
+  }
+  const { tiles, cols } = layout(value);
+  throw new VaekitError(
+    `${flag} ${value} makes a grid of ${tiles} images (${cols * (w + 2) + 2}x${Math.ceil(tiles / cols) * (h + 2) + 2} = ${pixels(value)} pixels), ` +
+      `more than the ${MAX_PNG_PIXELS} pixels of a PNG vaekit writes; ${lo > 0 ? `use ${flag} ${lo} or less` : 'use fewer images'}`,
+    'E_ARG',
+  );
 }
 
 /**

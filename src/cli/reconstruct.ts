@@ -3,7 +3,7 @@ import { type Command } from 'commander';
 import { rowsGrid } from '../viz/imageGrid.js';
 import { dataForModel, firstImages, loadModel, makeEngine } from './common.js';
 import { addDatasetOptions, addJsonOption, addModelOptions, type DatasetFlags, intArg } from './options.js';
-import { print, printJson, writeGridPng } from './output.js';
+import { checkGridSize, print, printJson, writeGridPng } from './output.js';
 
 interface ReconstructFlags extends DatasetFlags {
   model: string;
@@ -32,6 +32,7 @@ export function registerReconstruct(program: Command): void {
 
 async function reconstruct(o: ReconstructFlags): Promise<void> {
   const m = loadModel(o.model, makeEngine(o.threads));
+  checkGridSize('--n', o.n, (n) => ({ tiles: 2 * n, cols: Math.min(o.cols, n) }), m.shape); // originals + reconstructions
   const { ds } = await dataForModel(m, o);
   const { images, n } = firstImages(ds, o.n);
   const recon = await m.model.reconstruct(images); // [n, D]

@@ -9,13 +9,15 @@ import { VaekitError } from '../errors.js';
 import { dataDim, parseVaeConfig, VaeConfigSchema, type VaeConfig } from '../models/vaeConfig.js';
 import { loadCheckpoint } from '../node/checkpointFiles.js';
 import { fsError } from '../node/fsError.js';
+import { checkMemory } from '../node/memoryLimit.js';
+import { trainingBytes } from '../train/memoryEstimate.js';
 import { acquireRunLock, type RunLock } from '../node/runLock.js';
 import { parseTrainConfig, TrainConfigSchema } from '../train/trainConfig.js';
 import { DEFAULT_STEPS_PER_CALL, Trainer } from '../train/trainer.js';
 import { type TrainerState } from '../train/trainerState.js';
 import { makeEngine } from './common.js';
 import { DATASET_NAMES, loadSplits, type DatasetSpec } from './datasets.js';
-import { addJsonOption, addThreadsOption, intArg, intListArg, numberArg, rangeArg } from './options.js';
+import { addJsonOption, addThreadsOption, intArg, intListArg, intRangeArg, numberArg, rangeArg } from './options.js';
 import { fmt, note, print, printJson, warn } from './output.js';
 import { RunDir } from './runDir.js';
 import { runSession, savedRecord } from './trainSession.js';
@@ -46,6 +48,9 @@ interface TrainFlags {
   stepsPerCall?: number;
   json?: boolean;
 }
+
+/** Most --steps-per-call: beyond 32 the measured gain is nil, and each step's batch buffers are held at once. */
+const MAX_STEPS_PER_CALL = 1024;
 
 /** Flags that may change when resuming; every other one is fixed by the checkpoint. */
 const RESUMABLE = new Set(['epochs', 'lr', 'gradClip', 'data', 'threads', 'stepsPerCall', 'checkpointMinutes', 'resume', 'out', 'json']);
@@ -82,7 +87,7 @@ export function registerTrain(program: Command): void {
     .option('--lr <x>', `Adam learning rate (default ${t.lr})`, numberArg())
     .option('--seed <n>', `random seed (default ${t.seed})`, intArg(0))
     .option('--grad-clip <x>', 'clip the global gradient norm to x (default off)', numberArg())
-    .option('--steps-per-call <n>', `optimizer steps per ONNX Runtime call; same results, fewer state copies (default ${DEFAULT_STEPS_PER_CALL})`, intArg(1))
+    .option('--steps-per-call <n>', `optimizer steps per ONNX Runtime call, at most ${MAX_STEPS_PER_CALL} and never more than an epoch's batches; same results, fewer state copies (default ${DEFAULT_STEPS_PER_CALL})`, intRangeArg(1, MAX_STEPS_PER_CALL))
     .option('--patience <n>', 'early stopping after n epochs without a better validation −ELBO; keeps the best model', intArg(1))
     .option('--val-fraction <f>', 'share of training data held out for validation (default 0.1 with --patience, else 0)', rangeArg(0, 0.5))
     .option('--checkpoint-minutes <m>', 'also checkpoint every m minutes within an epoch', numberArg())
@@ -112,6 +117,13 @@ async function train(o: TrainFlags, cmd: Command): Promise<void> {
   const plan = o.resume ? resumePlan(o, cmd) : freshPlan(o);
   const { model, training, dataset } = plan;
   const lock = plan.lock;
+  // before loading data or compiling: a model that cannot fit in memory is refused with its size
+  const perCall = o.stepsPerCall ?? DEFAULT_STEPS_PER_CALL;
+  checkMemory(
+    `training a ${dataDim(model)}-${model.hidden.join('-')}-${model.latentDim} VAE at batch ${training.batchSize}, ${perCall} steps per call (parameters, Adam state, step buffers)`,
+    trainingBytes(model, training.batchSize, perCall),
+    'use smaller --hidden sizes, a smaller --batch or fewer --steps-per-call',
+  );
   const data = await loadSplits(dataset);
   const done = plan.state ? ` from epoch ${plan.state.epoch + 1}, batch ${plan.state.batch + 1}` : '';
   note(

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { VaekitError } from '../errors.js';
 import { datasetFromIdx, type ImageDataset } from '../data/dataset.js';
 import { MAX_IDX_BYTES, parseIdx } from '../data/idx.js';
+import { checkMemory } from './memoryLimit.js';
 import { nodeInflateBounded } from './nodeInflate.js';
 import { readRegularFile } from './safeRead.js';
 
@@ -47,6 +48,9 @@ export async function loadIdxDataset(
       (base) => readIdx(dir, base, name, hint),
     ),
   );
+  // pixels become float32 in [0, 1]: 4 bytes per value, known before converting
+  const pixels = trainImages.data.length + testImages.data.length;
+  checkMemory(`${name}: ${pixels} pixels of ${dir} as float32`, 4 * pixels, 'use a smaller dataset');
   return {
     train: datasetFromIdx(trainImages, trainLabels, `${name}/train`),
     test: datasetFromIdx(testImages, testLabels, `${name}/test`),
