@@ -2,10 +2,11 @@
  * Everything the CLI writes: result files (atomic, parent directory created, format by extension) and
  * text on stdout (results) and stderr (progress, warnings).
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { VaekitError } from '../errors.js';
 import { writeFileAtomic } from '../node/atomicWrite.js';
+import { fsError } from '../node/fsError.js';
 import { svgToPng } from '../node/svgToPng.js';
 import { type GreyGrid } from '../viz/imageGrid.js';
 import { encodePng, MAX_PNG_PIXELS } from '../viz/png.js';
@@ -17,7 +18,13 @@ import { encodePng, MAX_PNG_PIXELS } from '../viz/png.js';
  * writeOutput('out/scores.csv', csv);
  */
 export function writeOutput(file: string, data: Uint8Array | string): void {
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (existsSync(file) && statSync(file).isDirectory()) throw new VaekitError(`--out ${file} is a directory; give a file name, e.g. ${path.join(file, 'out' + path.extname(file))}`, 'E_ARG');
+  const dir = path.dirname(path.resolve(file));
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw fsError(e, 'create', dir);
+  }
   writeFileAtomic(file, data);
 }
 
@@ -28,6 +35,7 @@ export function writeOutput(file: string, data: Uint8Array | string): void {
  * requireExtension('--out', opts.out, ['.csv']);
  */
 export function requireExtension(flag: string, file: string, exts: string[]): string {
+  if (file.trim() === '') throw new VaekitError(`${flag} is empty; give a file name ending in ${exts.join(' or ')}`, 'E_ARG');
   const ext = path.extname(file).toLowerCase();
   if (!exts.includes(ext)) throw new VaekitError(`${flag} ${file}: expected a file ending in ${exts.join(' or ')}`, 'E_ARG');
   return ext;

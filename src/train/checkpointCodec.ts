@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { VaekitError } from '../errors.js';
+import { SafeKey } from '../objectKeys.js';
 import { parseOrThrow } from '../schemaIssues.js';
 import { sizeOf } from '../graph/dtype.js';
 import { describeNonFinite, firstNonFinite } from '../io/finiteParams.js';
@@ -34,11 +35,11 @@ const MetaSchema = z.object({
   batch: z.number().int().nonnegative(),
   dataRng: RngState,
   noiseRng: RngState,
-  acc: z.object({ sums: z.record(z.string(), z.number()), count: z.number() }),
+  acc: z.object({ sums: z.record(SafeKey, z.number()), count: z.number() }),
   history: z.array(z.object({ epoch: z.number(), step: z.number(), seconds: z.number(), train: Elbo.extend({ loss: z.number() }), val: Elbo.optional(), test: Elbo.optional() })),
   best: z.object({ value: z.number(), epoch: z.number(), badEpochs: z.number() }).nullable(),
   earlyStopped: z.boolean(),
-  optimizerSlots: z.array(z.string()),
+  optimizerSlots: z.array(SafeKey),
 });
 
 const f32 = (shape: number[], data: Float32Array): SafetensorsTensor => ({ dtype: 'F32', shape, data });
