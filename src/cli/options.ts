@@ -104,6 +104,16 @@ export function addDatasetOptions(cmd: Command, split: 'train' | 'test' = 'test'
 }
 
 /**
+ * --limit N: use only the first N examples of the data.
+ *
+ * @example
+ * addLimitOption(cmd);
+ */
+export function addLimitOption(cmd: Command): Command {
+  return cmd.option('--limit <n>', 'use only the first N examples', intArg(1));
+}
+
+/**
  * --threads N (ONNX Runtime intra-op threads; default: all cores).
  *
  * @example
