@@ -53,16 +53,20 @@ export interface ModelData {
 }
 
 /**
- * Loads the split the flags ask for (default: the model's own dataset) and checks its image size.
+ * Loads the split the flags ask for (default: the model's own dataset), checks its image size, keeps the
+ * first `flags.limit` examples, and prepares the images as training did ({@link asTrainedOn}): every
+ * command that encodes data gets it from here, so eval, score, encode, reconstruct, interpolate and
+ * plot latent all feed the encoder the same pixels (thresholded for a model trained with --binarize static).
  *
  * @example
- * const { ds } = await dataForModel(loaded, opts);
+ * const { ds } = await dataForModel(loaded, opts); // ds.images: what the model reads
  */
-export async function dataForModel(m: LoadedModel, flags: DatasetFlags): Promise<ModelData> {
+export async function dataForModel(m: LoadedModel, flags: DatasetFlags & { limit?: number }): Promise<ModelData> {
   const spec = datasetFor(m.meta, flags);
-  const ds = await loadSplit(spec, flags.split);
-  checkImageSize(m, ds.rows, ds.cols, ds.name);
-  return { spec, split: flags.split, ds };
+  const loaded = await loadSplit(spec, flags.split);
+  checkImageSize(m, loaded.rows, loaded.cols, loaded.name);
+  const first = flags.limit === undefined ? loaded : { ...loaded, ...firstImages(loaded, flags.limit) };
+  return { spec, split: flags.split, ds: { ...first, images: asTrainedOn(first.images, m.meta) } };
 }
 
 /**
@@ -81,7 +85,8 @@ export function checkImageSize(m: LoadedModel, rows: number, cols: number, what:
 /**
  * Images prepared as the trainer prepares its held-out sets, so likelihoods are comparable with training's
  * test numbers: thresholded for static binarization, one fixed draw for dynamic (seeded as the trainer seeds
- * its test set: training seed + 3), unchanged otherwise.
+ * its test set: training seed + 3), unchanged otherwise. The one preprocessing rule of every command:
+ * {@link dataForModel} applies it to dataset splits, `score` to IDX and PNG inputs.
  *
  * @example
  * const x = asTrainedOn(test.images, meta);

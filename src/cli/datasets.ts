@@ -38,7 +38,7 @@ const DATASETS: Record<string, DatasetEntry> = {
 export const DATASET_NAMES = Object.keys(DATASETS);
 
 function entry(name: string): DatasetEntry {
-  const e = DATASETS[name];
+  const e = Object.hasOwn(DATASETS, name) ? DATASETS[name] : undefined;
   if (!e) throw new VaekitError(`unknown dataset '${name}': expected ${DATASET_NAMES.join(' or ')}`, 'E_ARG');
   return e;
 }
@@ -77,7 +77,7 @@ export async function loadSplit(spec: DatasetSpec, split: 'train' | 'test'): Pro
  * classNamesOf('fashion-mnist')[9]; // 'Ankle boot'
  */
 export function classNamesOf(name: string): readonly string[] | undefined {
-  return DATASETS[name]?.classNames;
+  return Object.hasOwn(DATASETS, name) ? DATASETS[name].classNames : undefined;
 }
 
 /**
@@ -102,7 +102,7 @@ export function datasetFor(meta: ModelFile, flags: { dataset?: string; data?: st
 /** 'mnist', 'fashion-mnist', or a dataset name such as 'fashion-mnist/train' or 'mnist-10k/test'. */
 function registeredName(name: string | undefined): string | undefined {
   if (name === undefined) return undefined;
-  if (name in DATASETS) return name;
+  if (Object.hasOwn(DATASETS, name)) return name;
   const base = name.split('/')[0];
   return DATASET_NAMES.find((n) => base === n || base.startsWith(`${n}-`));
 }

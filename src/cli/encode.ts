@@ -1,12 +1,13 @@
 /** `vaekit encode`: the posterior q(z|x) = N(μ, diag e^logvar) of every example as CSV. */
 import { type Command } from 'commander';
 import { dataForModel, loadModel, makeEngine } from './common.js';
-import { addDatasetOptions, addJsonOption, addModelOptions, type DatasetFlags } from './options.js';
+import { addDatasetOptions, addJsonOption, addLimitOption, addModelOptions, type DatasetFlags } from './options.js';
 import { print, printJson, requireExtension, writeOutput } from './output.js';
 
 interface EncodeFlags extends DatasetFlags {
   model: string;
   out: string;
+  limit?: number;
   threads?: number;
   json?: boolean;
 }
@@ -22,7 +23,7 @@ export function registerEncode(program: Command): void {
     .command('encode')
     .description('write μ and log σ² of q(z|x) for every example: index,label,mu_1..mu_d,logvar_1..logvar_d')
     .requiredOption('--out <file.csv>', 'output CSV');
-  addJsonOption(addDatasetOptions(addModelOptions(cmd))).action((o: EncodeFlags) => encodeCommand(o));
+  addJsonOption(addLimitOption(addDatasetOptions(addModelOptions(cmd)))).action((o: EncodeFlags) => encodeCommand(o));
 }
 
 async function encodeCommand(o: EncodeFlags): Promise<void> {

@@ -1,9 +1,10 @@
 /** `vaekit eval`: −ELBO, its recon/KL split, bits/dim, active units and (with --iw) IS-NLL of a split. */
 import { type Command } from 'commander';
+import { VaekitError } from '../errors.js';
 import { evaluate } from '../eval/evaluate.js';
 import { Prng } from '../random/prng.js';
-import { asTrainedOn, dataForModel, evalSeedOf, loadModel, makeEngine } from './common.js';
-import { addDatasetOptions, addJsonOption, addModelOptions, type DatasetFlags, intArg } from './options.js';
+import { dataForModel, evalSeedOf, loadModel, makeEngine } from './common.js';
+import { addDatasetOptions, addJsonOption, addLimitOption, addModelOptions, type DatasetFlags, intArg } from './options.js';
 import { fmt, print, printJson } from './output.js';
 import { startBar } from './progressBar.js';
 
@@ -11,6 +12,7 @@ interface EvalFlags extends DatasetFlags {
   model: string;
   iw?: number;
   seed?: number;
+  limit?: number;
   threads?: number;
   json?: boolean;
 }
@@ -30,13 +32,13 @@ export function registerEval(program: Command): void {
     )
     .option('--iw <k>', 'importance samples per example for IS-NLL (e.g. 5000)', intArg(1))
     .option('--seed <n>', "noise seed (default: training's evaluation stream, which repeats its test −ELBO)", intArg(0));
-  addJsonOption(addDatasetOptions(addModelOptions(cmd))).action((o: EvalFlags) => evalCommand(o));
+  addJsonOption(addLimitOption(addDatasetOptions(addModelOptions(cmd)))).action((o: EvalFlags) => evalCommand(o));
 }
 
 async function evalCommand(o: EvalFlags): Promise<void> {
   const m = loadModel(o.model, makeEngine(o.threads));
   const { ds } = await dataForModel(m, o);
-  const images = asTrainedOn(ds.images, m.meta);
+  const images = ds.images; // prepared as in training
   const bar = o.iw === undefined ? undefined : startBar(1, 0, `IS-NLL (K=${o.iw}) {bar} {percentage}% | ETA {eta_formatted}`);
   const r = await evaluate(m.model, images, {
     rng: new Prng(o.seed ?? evalSeedOf(m.meta)),
@@ -45,8 +47,12 @@ async function evalCommand(o: EvalFlags): Promise<void> {
   });
   bar?.stop();
   const binarize = m.meta.training?.binarize ?? 'none';
+  const finite = Number.isFinite(r.negElbo) && (r.nll === undefined || Number.isFinite(r.nll));
+  const broken = () =>
+    new VaekitError(`evaluating ${o.model} on ${ds.name} gave a non-finite result (−ELBO ${r.negElbo}${r.nll === undefined ? '' : `, IS-NLL ${r.nll}`}): the weights overflow on this data; retrain, or check the data`, 'E_EVAL');
   if (o.json) {
     printJson({ ...r, dataset: ds.name, split: o.split, binarize });
+    if (!finite) throw broken();
     return;
   }
   print(`${ds.name}: ${r.examples} examples (binarize: ${binarize}); nats per example`);
@@ -54,4 +60,5 @@ async function evalCommand(o: EvalFlags): Promise<void> {
   if (r.nll !== undefined) print(`  IS-NLL  ${fmt(r.nll)} ± ${fmt(r.nllStdErr!, 2)} (K = ${r.k} importance samples)`);
   print(`  bits/dim ${fmt(r.bitsPerDim)} (from ${r.bitsPerDimOf === 'nll' ? 'IS-NLL' : '−ELBO'})`);
   print(`  active units ${r.activeUnits} of ${m.model.latentDim}`);
+  if (!finite) throw broken();
 }

@@ -5,7 +5,7 @@ import { rowsGrid } from '../viz/imageGrid.js';
 import { interpolateLatents } from '../viz/latentPaths.js';
 import { checkIndex, dataForModel, loadModel, makeEngine } from './common.js';
 import { addDatasetOptions, addJsonOption, addModelOptions, type DatasetFlags, intArg } from './options.js';
-import { print, printJson, writeGridPng } from './output.js';
+import { checkGridSize, print, printJson, writeGridPng } from './output.js';
 
 interface InterpolateFlags extends DatasetFlags {
   model: string;
@@ -38,6 +38,7 @@ export function registerInterpolate(program: Command): void {
 
 async function interpolate(o: InterpolateFlags): Promise<void> {
   const m = loadModel(o.model, makeEngine(o.threads));
+  checkGridSize('--steps', o.steps, (s) => ({ tiles: s + 2, cols: s + 2 }), m.shape);
   const { ds } = await dataForModel(m, o);
   checkIndex('--from', o.from, ds);
   checkIndex('--to', o.to, ds);

@@ -5,7 +5,7 @@ import { imageGrid } from '../viz/imageGrid.js';
 import { manifoldLatents } from '../viz/latentPaths.js';
 import { loadModel, makeEngine } from './common.js';
 import { addJsonOption, addModelOptions, intArg } from './options.js';
-import { print, printJson, writeGridPng } from './output.js';
+import { checkGridSize, print, printJson, writeGridPng } from './output.js';
 
 interface ManifoldFlags {
   model: string;
@@ -40,6 +40,7 @@ async function manifold(o: ManifoldFlags): Promise<void> {
       'E_ARG',
     );
   }
+  checkGridSize('--grid', o.grid, (g) => ({ tiles: g * g, cols: g }), m.shape);
   const images = await m.model.decode(manifoldLatents(o.grid)); // [grid², D]
   const size = writeGridPng(o.out, imageGrid(images, { h: m.shape[0], w: m.shape[1], cols: o.grid }));
   if (o.json) printJson({ out: o.out, grid: o.grid, ...size });

@@ -2,6 +2,7 @@
  * Flag parsing shared by the commands: value parsers that turn strings into checked numbers (a bad value is a
  * usage error, exit 2, naming the flag) and the option groups several commands take.
  */
+import os from 'node:os';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DATASET_NAMES } from './datasets.js';
 
@@ -103,14 +104,41 @@ export function addDatasetOptions(cmd: Command, split: 'train' | 'test' = 'test'
 }
 
 /**
+ * --limit N: use only the first N examples of the data.
+ *
+ * @example
+ * addLimitOption(cmd);
+ */
+export function addLimitOption(cmd: Command): Command {
+  return cmd.option('--limit <n>', 'use only the first N examples', intArg(1));
+}
+
+/**
  * --threads N (ONNX Runtime intra-op threads; default: all cores).
  *
  * @example
  * addThreadsOption(cmd);
  */
 export function addThreadsOption(cmd: Command): Command {
-  return cmd.option('--threads <n>', 'ONNX Runtime threads (default: all cores)', intArg(1));
+  return cmd.option('--threads <n>', `ONNX Runtime threads, at most ${maxThreads()} (default: all cores)`, intRangeArg(1, maxThreads()));
 }
+
+/** Most --threads accepted: 4 per core (more only adds contention; 100000 would exhaust the process). */
+export function maxThreads(): number {
+  return 4 * os.availableParallelism();
+}
+
+/**
+ * Integer in [min, max] (commander value parser): the message names the limit.
+ *
+ * @example
+ * new Option('--steps-per-call <n>').argParser(intRangeArg(1, 1024));
+ */
+export const intRangeArg = (min: number, max: number) => (v: string): number => {
+  const n = intArg(min)(v);
+  if (n > max) throw new InvalidArgumentError(`${n} is more than the limit of ${max}`);
+  return n;
+};
 
 /**
  * --model DIR (required) and --threads.

@@ -1,10 +1,10 @@
 /** `vaekit plot curves`: −ELBO, reconstruction and KL per epoch from a run's metrics.jsonl, three panels. */
 import { schemaIssues } from '../schemaIssues.js';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Command } from 'commander';
 import { z } from 'zod';
 import { VaekitError } from '../errors.js';
+import { readRegularFile } from '../node/safeRead.js';
 import { lineChartSvg, panelsSvg, type LineSeries } from '../viz/svgPlot.js';
 import { categoricalColor } from '../viz/palette.js';
 import { addJsonOption } from './options.js';
@@ -56,13 +56,17 @@ function plotCurves(o: PlotCurvesFlags): void {
   else print(`wrote ${o.out}: ${epochs.length} epochs of ${splits.join(', ')} −ELBO, reconstruction and KL`);
 }
 
+/** Largest metrics.jsonl read: 256 MiB, about a million epochs. */
+const MAX_METRICS_BYTES = 256 << 20;
+
 /** Parses metrics.jsonl; a bad line is an error naming the file and line. */
 function readMetrics(file: string): EpochLine[] {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularFile(file, { maxBytes: MAX_METRICS_BYTES, what: 'metrics file' }).toString('utf8');
   } catch (e) {
-    throw new VaekitError(`cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? String(e)}); is --run a directory written by vaekit train?`, 'E_DATA_MISSING');
+    if (!(e instanceof VaekitError)) throw e;
+    throw new VaekitError(`${e.message}; is --run a directory written by vaekit train?`, 'E_DATA_MISSING');
   }
   const out: EpochLine[] = [];
   text.split('\n').forEach((line, i) => {

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isVaekitError } from '../errors.js';
+import { asFsError } from '../node/fsError.js';
 import { registerEncode } from './encode.js';
 import { registerEval } from './eval.js';
 import { registerInterpolate } from './interpolate.js';
@@ -73,8 +74,9 @@ function exitCodeOf(e: unknown): number {
     if (e.message) process.stderr.write(`${e.message}\n`);
     return e.exitCode;
   }
-  if (isVaekitError(e)) {
-    process.stderr.write(`vaekit: ${e.message}\n`);
+  const err = asFsError(e); // a file-system error that escaped a command: one line naming the path
+  if (isVaekitError(err)) {
+    process.stderr.write(`vaekit: ${err.message}\n`);
     return 1;
   }
   const trace = e instanceof Error ? (e.stack ?? String(e)) : String(e);

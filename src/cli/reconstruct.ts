@@ -2,13 +2,14 @@
 import { type Command } from 'commander';
 import { rowsGrid } from '../viz/imageGrid.js';
 import { dataForModel, firstImages, loadModel, makeEngine } from './common.js';
-import { addDatasetOptions, addJsonOption, addModelOptions, type DatasetFlags, intArg } from './options.js';
-import { print, printJson, writeGridPng } from './output.js';
+import { addDatasetOptions, addJsonOption, addLimitOption, addModelOptions, type DatasetFlags, intArg } from './options.js';
+import { checkGridSize, print, printJson, writeGridPng } from './output.js';
 
 interface ReconstructFlags extends DatasetFlags {
   model: string;
   n: number;
   cols: number;
+  limit?: number;
   out: string;
   threads?: number;
   json?: boolean;
@@ -27,11 +28,12 @@ export function registerReconstruct(program: Command): void {
     .option('--n <n>', 'number of images', intArg(1), 32)
     .option('--cols <n>', 'images per row', intArg(1), 8)
     .requiredOption('--out <file.png>', 'output PNG');
-  addJsonOption(addDatasetOptions(addModelOptions(cmd))).action((o: ReconstructFlags) => reconstruct(o));
+  addJsonOption(addLimitOption(addDatasetOptions(addModelOptions(cmd)))).action((o: ReconstructFlags) => reconstruct(o));
 }
 
 async function reconstruct(o: ReconstructFlags): Promise<void> {
   const m = loadModel(o.model, makeEngine(o.threads));
+  checkGridSize('--n', o.n, (n) => ({ tiles: 2 * n, cols: Math.min(o.cols, n) }), m.shape); // originals + reconstructions
   const { ds } = await dataForModel(m, o);
   const { images, n } = firstImages(ds, o.n);
   const recon = await m.model.reconstruct(images); // [n, D]

@@ -6,13 +6,14 @@
  *   never repeats an epoch);
  * - checkpoint.safetensors (+ checkpoint.prev.safetensors): the full trainer state, for --resume.
  */
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { VaekitError } from '../errors.js';
 import { CONFIG_FILE, modelFile, WEIGHTS_FILE } from '../io/modelFiles.js';
 import { type VaeConfig } from '../models/vaeConfig.js';
 import { writeFileAtomic } from '../node/atomicWrite.js';
-import { CHECKPOINT_FILE, saveCheckpoint } from '../node/checkpointFiles.js';
+import { CHECKPOINT_FILE, NEW_CHECKPOINT_FILE, PREVIOUS_CHECKPOINT_FILE, saveCheckpoint } from '../node/checkpointFiles.js';
+import { fsError } from '../node/fsError.js';
 import { saveModelDir } from '../node/modelDir.js';
 import { type Params } from '../optim/trainState.js';
 import { type TrainConfig } from '../train/trainConfig.js';
@@ -40,7 +41,11 @@ export interface RunSetup {
  */
 export class RunDir {
   constructor(readonly dir: string, private readonly setup: RunSetup) {
-    mkdirSync(dir, { recursive: true });
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (e) {
+      throw fsError(e, 'create', dir);
+    }
   }
 
   /**
@@ -64,9 +69,15 @@ export class RunDir {
    */
   static checkFresh(dir: string): void {
     if (!existsSync(dir)) return;
-    const taken = [CHECKPOINT_FILE, CONFIG_FILE, METRICS_FILE].filter((f) => existsSync(path.join(dir, f)));
-    if (taken.length > 0 || readdirSync(dir).some((f) => f === WEIGHTS_FILE)) {
-      throw new VaekitError(`${dir} already holds a training run (${taken.join(', ') || WEIGHTS_FILE}); continue it with --resume ${dir} or choose another --out`, 'E_ARG');
+    const has = (f: string) => existsSync(path.join(dir, f));
+    const checkpoints = [CHECKPOINT_FILE, PREVIOUS_CHECKPOINT_FILE, NEW_CHECKPOINT_FILE].filter(has);
+    if (checkpoints.length > 0) {
+      throw new VaekitError(`${dir} already holds a training run (${checkpoints.join(', ')}); continue it with --resume ${dir} or choose another --out`, 'E_ARG');
+    }
+    // a run that ended before its first checkpoint left at most an empty metrics.jsonl: a fresh run may reuse it
+    const model = [CONFIG_FILE, WEIGHTS_FILE].filter(has);
+    if (model.length > 0 || (has(METRICS_FILE) && statSync(path.join(dir, METRICS_FILE)).size > 0)) {
+      throw new VaekitError(`${dir} already holds a model (${[...model, METRICS_FILE].filter(has).join(', ')}); choose another --out (or remove those files)`, 'E_ARG');
     }
   }
 

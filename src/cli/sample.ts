@@ -4,7 +4,7 @@ import { Prng } from '../random/prng.js';
 import { imageGrid } from '../viz/imageGrid.js';
 import { loadModel, makeEngine } from './common.js';
 import { addJsonOption, addModelOptions, intArg } from './options.js';
-import { print, printJson, writeGridPng } from './output.js';
+import { checkGridSize, print, printJson, writeGridPng } from './output.js';
 
 interface SampleFlags {
   model: string;
@@ -33,6 +33,7 @@ export function registerSample(program: Command): void {
 
 async function sample(o: SampleFlags): Promise<void> {
   const m = loadModel(o.model, makeEngine(o.threads));
+  checkGridSize('--n', o.n, (n) => ({ tiles: n, cols: Math.ceil(Math.sqrt(n)) }), m.shape);
   const images = await m.model.sample(o.n, new Prng(o.seed)); // [n, D]
   const cols = Math.ceil(Math.sqrt(o.n));
   const size = writeGridPng(o.out, imageGrid(images, { h: m.shape[0], w: m.shape[1], cols }));

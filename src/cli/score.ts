@@ -9,7 +9,7 @@ import { scoreExamples } from '../eval/evaluate.js';
 import { quantile } from '../eval/quantile.js';
 import { Prng } from '../random/prng.js';
 import { asTrainedOn, dataForModel, evalSeedOf, loadModel, makeEngine, type LoadedModel } from './common.js';
-import { addDatasetOptions, addJsonOption, addModelOptions, type DatasetFlags, finiteArg, intArg, intListArg, rangeArg } from './options.js';
+import { addDatasetOptions, addJsonOption, addLimitOption, addModelOptions, type DatasetFlags, finiteArg, intArg, intListArg, rangeArg } from './options.js';
 import { fmt, print, printJson, requireExtension, writeOutput } from './output.js';
 import { startBar } from './progressBar.js';
 import { readIdxImages, readPngDir, type ScoreInput } from './scoreInputs.js';
@@ -24,6 +24,7 @@ interface ScoreFlags extends DatasetFlags {
   quantile?: number;
   threshold?: number;
   labelsAnomalous?: number[];
+  limit?: number;
   out: string;
   threads?: number;
   json?: boolean;
@@ -51,7 +52,7 @@ export function registerScore(program: Command): void {
     .addOption(new Option('--threshold <t>', 'flag scores above t nats').argParser(finiteArg))
     .option('--labels-anomalous <labels>', 'report ROC AUC of the score for detecting these labels, e.g. 5,7,9', intListArg(0))
     .requiredOption('--out <file.csv>', 'output CSV');
-  addJsonOption(addDatasetOptions(addModelOptions(cmd))).action((o: ScoreFlags) => score(o));
+  addJsonOption(addLimitOption(addDatasetOptions(addModelOptions(cmd)))).action((o: ScoreFlags) => score(o));
 }
 
 async function score(o: ScoreFlags): Promise<void> {
@@ -61,7 +62,7 @@ async function score(o: ScoreFlags): Promise<void> {
   const input = await inputOf(m, o);
   if (o.labelsAnomalous && !input.labels) throw new VaekitError(`--labels-anomalous needs labelled data; ${input.name} has no labels (use --dataset)`, 'E_ARG');
   const bar = o.iw === undefined ? undefined : startBar(1, 0, `IS-NLL (K=${o.iw}) {bar} {percentage}% | ETA {eta_formatted}`);
-  const s = await scoreExamples(m.model, asTrainedOn(input.images, m.meta), {
+  const s = await scoreExamples(m.model, input.images, {
     rng: new Prng(o.seed ?? evalSeedOf(m.meta)),
     k: o.iw,
     onProgress: bar && ((done, total) => bar.update(done / total)),
@@ -97,8 +98,13 @@ async function score(o: ScoreFlags): Promise<void> {
 }
 
 async function inputOf(m: LoadedModel, o: ScoreFlags): Promise<ScoreInput> {
-  if (o.idx) return readIdxImages(o.idx, m);
-  if (o.pngDir) return readPngDir(o.pngDir, m, { skipBad: o.skipBad });
+  // every input prepared as in training: dataForModel does it for dataset splits, asTrainedOn for files
+  const prepared = (i: ScoreInput): ScoreInput => {
+    const first = o.limit === undefined || o.limit >= i.n ? i : { ...i, n: o.limit, images: i.images.subarray(0, o.limit * m.shape[0] * m.shape[1]), files: i.files?.slice(0, o.limit), labels: i.labels?.subarray(0, o.limit) };
+    return { ...first, images: asTrainedOn(first.images, m.meta) };
+  };
+  if (o.idx) return prepared(readIdxImages(o.idx, m));
+  if (o.pngDir) return prepared(readPngDir(o.pngDir, m, { skipBad: o.skipBad }));
   const { ds } = await dataForModel(m, o);
   return { name: ds.name, images: ds.images, n: ds.n, labels: ds.labels };
 }

@@ -1,13 +1,18 @@
 /**
  * The images `vaekit score` can score besides a dataset split: one IDX image file, or a directory of PNGs.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { VaekitError } from '../errors.js';
-import { parseIdx } from '../data/idx.js';
+import { MAX_IDX_BYTES, parseIdx } from '../data/idx.js';
+import { nodeInflateBounded } from '../node/nodeInflate.js';
+import { readRegularFile } from '../node/safeRead.js';
 import { decodePng } from '../viz/png.js';
 import { checkImageSize, type LoadedModel } from './common.js';
 import { warn } from './output.js';
+
+/** Largest PNG file read: 64 MiB, far above any image a VAE reads (their pixel data is bounded separately). */
+const MAX_PNG_FILE_BYTES = 64 << 20;
 
 /** Images to score: [n, D], with labels and file names when the source has them. */
 export interface ScoreInput {
@@ -26,7 +31,7 @@ export interface ScoreInput {
  * const input = readIdxImages('t10k-images-idx3-ubyte.gz', model);
  */
 export function readIdxImages(file: string, m: LoadedModel): ScoreInput {
-  const arr = parseIdx(readBytes(file), file);
+  const arr = parseIdx(readBytes(file, 'IDX file'), file, { inflate: nodeInflateBounded });
   if (arr.dtype !== 'uint8' || arr.dims.length !== 3) {
     throw new VaekitError(`${file}: expected 3-D uint8 IDX images [N, rows, cols], got ${arr.dtype} with dims [${arr.dims.join(', ')}]`, 'E_DATA');
   }
@@ -57,7 +62,7 @@ export function readPngDir(dir: string, m: LoadedModel, opts: { skipBad?: boolea
   for (const name of names) {
     const file = path.join(dir, name);
     try {
-      const img = decodePng(readBytes(file), file);
+      const img = decodePng(readBytes(file, 'PNG file'), file);
       checkImageSize(m, img.height, img.width, file);
       images.push(img.data);
       files.push(name);
@@ -72,10 +77,7 @@ export function readPngDir(dir: string, m: LoadedModel, opts: { skipBad?: boolea
   return { name: dir, images: all, n: files.length, files };
 }
 
-function readBytes(file: string): Uint8Array {
-  try {
-    return readFileSync(file);
-  } catch (e) {
-    throw new VaekitError(`cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? String(e)})`, 'E_DATA_MISSING');
-  }
+/** A regular file no larger than its format can need (devices, FIFOs and huge files are refused). */
+function readBytes(file: string, what: 'IDX file' | 'PNG file'): Uint8Array {
+  return readRegularFile(file, { maxBytes: what === 'IDX file' ? MAX_IDX_BYTES + 4 + 4 * 8 : MAX_PNG_FILE_BYTES, what });
 }

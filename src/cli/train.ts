@@ -2,19 +2,24 @@
  * `vaekit train`: flags → model and training configs (defaults from the library's schemas), data, a Trainer,
  * and a run directory; `--resume DIR` rebuilds all of that from DIR's checkpoint instead.
  */
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { VaekitError } from '../errors.js';
 import { type ImageDataset } from '../data/dataset.js';
 import { describeVae, type VaeConfig } from '../models/vaeConfig.js';
 import { loadCheckpoint } from '../node/checkpointFiles.js';
+import { fsError } from '../node/fsError.js';
+import { checkMemory } from '../node/memoryLimit.js';
+import { trainingBytes } from '../train/memoryEstimate.js';
+import { acquireRunLock, type RunLock } from '../node/runLock.js';
 import { parseTrainConfig, TrainConfigSchema, valFractionOf, type TrainConfig } from '../train/trainConfig.js';
 import { DEFAULT_STEPS_PER_CALL, Trainer } from '../train/trainer.js';
 import { type TrainerState } from '../train/trainerState.js';
 import { makeEngine } from './common.js';
 import { classNamesOf, DATASET_NAMES, loadSplits, type DatasetSpec } from './datasets.js';
 import { addModelFlags, defined, modelConfigFromFlags, type DataFacts, type ModelFlags } from './modelFlags.js';
-import { addJsonOption, addThreadsOption, intArg, intListArg, numberArg, rangeArg } from './options.js';
+import { addJsonOption, addThreadsOption, intArg, intListArg, intRangeArg, numberArg, rangeArg } from './options.js';
 import { fmt, note, print, printJson, warn } from './output.js';
 import { RunDir } from './runDir.js';
 import { runSession, savedRecord } from './trainSession.js';
@@ -39,6 +44,9 @@ interface TrainFlags extends ModelFlags {
   stepsPerCall?: number;
   json?: boolean;
 }
+
+/** Most --steps-per-call: beyond 32 the measured gain is nil, and each step's batch buffers are held at once. */
+const MAX_STEPS_PER_CALL = 1024;
 
 /** Flags that may change when resuming; every other one is fixed by the checkpoint. */
 const RESUMABLE = new Set(['epochs', 'lr', 'gradClip', 'data', 'threads', 'stepsPerCall', 'checkpointMinutes', 'resume', 'out', 'json']);
@@ -66,7 +74,7 @@ export function registerTrain(program: Command): void {
     .option('--lr <x>', `Adam learning rate (default ${t.lr})`, numberArg())
     .option('--seed <n>', `random seed (default ${t.seed})`, intArg(0))
     .option('--grad-clip <x>', 'clip the global gradient norm to x (default off)', numberArg())
-    .option('--steps-per-call <n>', `optimizer steps per ONNX Runtime call; same results, fewer state copies (default ${DEFAULT_STEPS_PER_CALL})`, intArg(1))
+    .option('--steps-per-call <n>', `optimizer steps per ONNX Runtime call, at most ${MAX_STEPS_PER_CALL} and never more than an epoch's batches; same results, fewer state copies (default ${DEFAULT_STEPS_PER_CALL})`, intRangeArg(1, MAX_STEPS_PER_CALL))
     .option('--patience <n>', 'early stopping after n epochs without a better validation −ELBO; keeps the best model', intArg(1))
     .option('--val-fraction <f>', 'share of training data held out for validation (default 0.1 with --patience, else 0)', rangeArg(0, 0.5))
     .option('--checkpoint-minutes <m>', 'also checkpoint every m minutes within an epoch', numberArg())
@@ -83,14 +91,24 @@ interface RunPlan {
   training: ReturnType<typeof parseTrainConfig>;
   dataset: DatasetSpec;
   state?: TrainerState;
+  /** This process's lock on `dir`, taken before anything is loaded (it also proves `dir` is writable). */
+  lock: RunLock;
 }
 
 async function train(o: TrainFlags, cmd: Command): Promise<void> {
   const t0 = performance.now();
   const plan = o.resume ? resumePlan(o, cmd) : freshPlan(o);
   const { training, dataset } = plan;
+  const lock = plan.lock;
   const data = await loadSplits(dataset);
   const model = plan.model ?? modelConfigFromFlags(o, dataFacts(data.train, dataset, training));
+  // before compiling: a model that cannot fit in memory is refused with its size
+  const perCall = o.stepsPerCall ?? DEFAULT_STEPS_PER_CALL;
+  checkMemory(
+    `training a ${describeVae(model)} VAE at batch ${training.batchSize}, ${perCall} steps per call (parameters, Adam state, step buffers)`,
+    trainingBytes(model, training.batchSize, perCall),
+    'use a smaller model (--hidden, --arch), a smaller --batch or fewer --steps-per-call',
+  );
   const done = plan.state ? ` from epoch ${plan.state.epoch + 1}, batch ${plan.state.batch + 1}` : '';
   note(
     `vaekit: ${plan.state ? 'resuming' : 'training'} a ${describeVae(model)} VAE (${model.likelihood.type}` +
@@ -98,10 +116,11 @@ async function train(o: TrainFlags, cmd: Command): Promise<void> {
   );
   const trainer = await Trainer.create(makeEngine(o.threads), model, training, data, plan.state, { stepsPerCall: o.stepsPerCall });
   const run = new RunDir(plan.dir, { model, training, dataset, sizes: { train: data.train.n, test: data.test.n } });
-  run.writeMetrics(trainer.history); // on resume: exactly the checkpoint's epochs, nothing repeated
+  if (plan.state) run.writeMetrics(trainer.history); // on resume: exactly the checkpoint's epochs, nothing repeated
   const keepBest = training.patience !== undefined;
   const outcome = await runSession(trainer, run, trainProgress(), { checkpointMinutes: o.checkpointMinutes, keepBest });
 
+  lock.release();
   const { record, selected } = savedRecord(trainer.history, keepBest);
   const seconds = (performance.now() - t0) / 1000;
   const step = trainer.state().train.step;
@@ -129,9 +148,12 @@ function freshPlan(o: TrainFlags): RunPlan {
     defined({ epochs: o.epochs, batchSize: o.batch, lr: o.lr, seed: o.seed, binarize: o.binarize, gradClip: o.gradClip, patience: o.patience, valFraction: o.valFraction }),
     'training flags',
   );
+  if (o.out !== undefined && o.out.trim() === '') throw new VaekitError('--out is empty; give a directory for the run, e.g. --out runs/mnist', 'E_ARG');
   const dir = o.out ?? RunDir.defaultPath();
-  RunDir.checkFresh(dir);
-  return { dir, training, dataset: defined({ name: o.dataset ?? 'mnist', dir: o.data, classes: o.classes }) as DatasetSpec };
+  RunDir.checkFresh(dir); // the common mistake first, with its own message
+  const lock = lockRunDir(dir, true);
+  RunDir.checkFresh(dir); // after locking: no other process can start a run here in between
+  return { dir, training, dataset: defined({ name: o.dataset ?? 'mnist', dir: o.data, classes: o.classes }) as DatasetSpec, lock };
 }
 
 function resumePlan(o: TrainFlags, cmd: Command): RunPlan {
@@ -145,6 +167,7 @@ function resumePlan(o: TrainFlags, cmd: Command): RunPlan {
       'E_ARG',
     );
   }
+  const lock = lockRunDir(dir, false);
   const { checkpoint: ck, warning } = loadCheckpoint(dir);
   if (warning) warn(warning);
   const begun = ck.state.epoch + (ck.state.batch > 0 ? 1 : 0);
@@ -152,5 +175,17 @@ function resumePlan(o: TrainFlags, cmd: Command): RunPlan {
     throw new VaekitError(`--epochs ${o.epochs}: ${dir} has already ${ck.state.batch > 0 ? `begun epoch ${begun}` : `finished ${begun} epochs`}; pass --epochs ${begun} or more`, 'E_ARG');
   }
   const training = parseTrainConfig({ ...ck.training, ...defined({ epochs: o.epochs, lr: o.lr, gradClip: o.gradClip }) }, 'training flags');
-  return { dir, model: ck.model, training, dataset: { ...ck.dataset, ...defined({ dir: o.data }) }, state: ck.state };
+  return { dir, model: ck.model, training, dataset: { ...ck.dataset, ...defined({ dir: o.data }) }, state: ck.state, lock };
+}
+
+/** Creates (fresh runs) and locks the run directory, with one-line messages for an --out that cannot be one. */
+function lockRunDir(dir: string, create: boolean): RunLock {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new VaekitError(`${create ? '--out' : '--resume'} ${dir} is a file, not a directory; choose a directory`, 'E_ARG');
+  if (!create && !existsSync(dir)) throw new VaekitError(`--resume ${dir}: no such directory; give the --out directory of an earlier run`, 'E_ARG');
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw fsError(e, 'create', dir);
+  }
+  return acquireRunLock(dir, create ? 'vaekit train' : 'vaekit train --resume');
 }

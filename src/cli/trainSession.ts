@@ -1,7 +1,9 @@
 /**
  * Runs a Trainer for the CLI: progress, run-directory files after every epoch (and every N minutes within
- * one), Ctrl-C (stop after the current step, save, exit 130) and divergence (save the last good state).
+ * one), Ctrl-C, SIGTERM and SIGHUP (stop after the current step, save, exit 128 + signal number) and divergence (save the last good state).
  */
+import { VaekitError } from '../errors.js';
+import { onStopSignals, signalExitCode } from '../node/stopSignals.js';
 import { type Params } from '../optim/trainState.js';
 import { DivergenceError, type EpochRecord, type Trainer, type TrainOutcome } from '../train/trainer.js';
 import { CliExit } from './options.js';
@@ -25,13 +27,6 @@ export interface SessionOptions {
  * const outcome = await runSession(trainer, run, trainProgress(), { keepBest: false });
  */
 export async function runSession(trainer: Trainer, run: RunDir, progress: TrainProgress, opts: SessionOptions): Promise<TrainOutcome> {
-  let interrupts = 0;
-  const onSigint = () => {
-    if (++interrupts > 1) process.exit(130); // a second Ctrl-C: quit now, keeping the last saved checkpoint
-    progress.close();
-    note('vaekit: stopping after the current step and saving a checkpoint (Ctrl-C again to quit at once)');
-    trainer.stop();
-  };
   const everyMs = opts.checkpointMinutes === undefined ? Infinity : opts.checkpointMinutes * 60_000;
   let lastCheckpoint = performance.now();
   const checkpoint = () => {
@@ -43,7 +38,13 @@ export async function runSession(trainer: Trainer, run: RunDir, progress: TrainP
     run.saveModel(selected === 'best' && trainer.bestParams ? trainer.bestParams : params, record, selected);
   };
 
-  process.on('SIGINT', onSigint);
+  // Ctrl-C, SIGTERM or SIGHUP: stop after the current call and save; a second signal quits at once,
+  // keeping the last saved checkpoint
+  const signals = onStopSignals((sig) => {
+    progress.close();
+    note(`vaekit: ${sig}: stopping after the current step and saving a checkpoint (send it again to quit at once)`);
+    trainer.stop();
+  });
   let outcome: TrainOutcome;
   try {
     outcome = await trainer.run((e) => {
@@ -58,21 +59,28 @@ export async function runSession(trainer: Trainer, run: RunDir, progress: TrainP
   } catch (e) {
     progress.close();
     if (e instanceof DivergenceError) {
-      // the trainer rolled back: params() and state() are the last good step's
-      checkpoint();
-      saveModel();
-      note(`vaekit: saved the last good model (step ${e.step - 1}) and a checkpoint in ${run.dir}`);
+      // the trainer rolled back: params() and state() are the last good step's; the savers refuse
+      // non-finite values, so a state that was never good leaves the files as they were
+      try {
+        checkpoint();
+        saveModel();
+        note(`vaekit: saved the last good model (step ${e.step - 1}) and a checkpoint in ${run.dir}`);
+      } catch (saveError) {
+        if (!(saveError instanceof VaekitError)) throw saveError;
+        note(`vaekit: ${saveError.message}`);
+      }
     }
     throw e;
   } finally {
     progress.close();
-    process.off('SIGINT', onSigint);
+    signals.dispose();
   }
   checkpoint();
   saveModel();
   if (outcome === 'stopped') {
     const step = trainer.state().train.step;
-    throw new CliExit(130, `interrupted at step ${step}; resume with: vaekit train --resume ${run.dir}`);
+    const sig = signals.received() ?? 'SIGINT';
+    throw new CliExit(signalExitCode(sig), `interrupted (${sig}) at step ${step}; resume with: vaekit train --resume ${run.dir}`);
   }
   return outcome;
 }

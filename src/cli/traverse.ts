@@ -4,7 +4,7 @@ import { imageGrid } from '../viz/imageGrid.js';
 import { traversalLatents } from '../viz/latentPaths.js';
 import { loadModel, makeEngine } from './common.js';
 import { addJsonOption, addModelOptions, intArg, intListArg, numberArg } from './options.js';
-import { print, printJson, writeGridPng } from './output.js';
+import { checkGridSize, print, printJson, writeGridPng } from './output.js';
 
 interface TraverseFlags {
   model: string;
@@ -37,6 +37,7 @@ async function traverse(o: TraverseFlags): Promise<void> {
   const m = loadModel(o.model, makeEngine(o.threads));
   const L = m.model.latentDim;
   const dims = o.dims ?? Array.from({ length: L }, (_, i) => i);
+  checkGridSize('--steps', o.steps, (s) => ({ tiles: dims.length * s, cols: s }), m.shape);
   const images = await m.model.decode(traversalLatents(L, dims, o.steps, o.range)); // [dims·steps, D]
   const size = writeGridPng(o.out, imageGrid(images, { h: m.shape[0], w: m.shape[1], cols: o.steps }));
   if (o.json) printJson({ out: o.out, dims, steps: o.steps, range: o.range, ...size });

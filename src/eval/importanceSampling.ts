@@ -23,7 +23,8 @@
 import { VaekitError } from '../errors.js';
 import { add, expand, logsumexp, mul, reshape, sub, sum } from '../graph/ops/index.js';
 import { type Graph, type Tensor } from '../graph/tensor.js';
-import { bindScope, collectParams } from '../nn/scope.js';
+import { bindScope } from '../nn/scope.js';
+import { activationSizes } from '../models/activationSizes.js';
 import { reparameterize } from '../models/objective.js';
 import { asVae, type ParamTensors, type Vae } from '../models/vae.js';
 import { dataDim, type VaeConfig } from '../models/vaeConfig.js';
@@ -99,7 +100,7 @@ export function logImportanceWeights(vae: Vae, p: ParamTensors, x: Tensor, eps: 
  * defaultChunk(makeVae(parseVaeConfig({})), 25); // 9: 3 chunks, 2 masked samples in the last
  */
 export function defaultChunk(m: VaeConfig | Vae, k: number): number {
-  const width = widestActivation(asVae(m));
+  const width = activationSizes(asVae(m)).widest;
   const fit = Math.max(1, Math.min(k, Math.floor(CHUNK_FLOAT_BUDGET / (INFER_BATCH * width))));
   return Math.ceil(k / Math.ceil(k / fit));
 }
@@ -156,20 +157,6 @@ export async function importanceSampledNll(model: VaeModel, images: Float32Array
   }
   const nll = logSum.map((v) => Math.log(k) - v); // −(log Σ w − log K)
   return { nll, ...meanAndStdErr(nll), k };
-}
-
-/**
- * Values per example of the widest tensor the decoder makes (e.g. 784 for the MLP's logits, 32·28·28 for a
- * conv decoder's last feature map), found by tracing it on one row: what sizes a chunk of samples.
- */
-function widestActivation(vae: Vae): number {
-  let widest = 2 * vae.config.latentDim;
-  collectParams((s, g) => {
-    const cond = vae.config.classes > 0 ? g.input('cond', [1, vae.config.classes]) : undefined;
-    vae.def.decode(s, g.input('z', [1, vae.config.latentDim]), cond);
-    for (const n of g.nodes) for (const t of n.outputs) widest = Math.max(widest, t.size);
-  });
-  return widest;
 }
 
 /** Fills ε [m, C, L] with c fresh samples per row (zeros after) and the matching 0 / −∞ mask [m, C]. */

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { VaekitError } from '../errors.js';
+import { SafeKey } from '../objectKeys.js';
 import { parseOrThrow } from '../schemaIssues.js';
 import { sizeOf } from '../graph/dtype.js';
+import { describeNonFinite, firstNonFinite } from './finiteParams.js';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from './safetensors.js';
 import { makeVae } from '../models/vae.js';
 import { type VaeDef } from '../models/vaeDef.js';
@@ -36,11 +38,11 @@ const MetaSchema = z.object({
   batch: z.number().int().nonnegative(),
   dataRng: RngState,
   noiseRng: RngState,
-  acc: z.object({ sums: z.record(z.string(), z.number()), count: z.number() }),
+  acc: z.object({ sums: z.record(SafeKey, z.number()), count: z.number() }),
   history: z.array(z.object({ epoch: z.number(), step: z.number(), seconds: z.number(), train: Metrics, val: Metrics.optional(), test: Metrics.optional() })),
   best: z.object({ value: z.number(), epoch: z.number(), badEpochs: z.number() }).nullable(),
   earlyStopped: z.boolean(),
-  optimizerSlots: z.array(z.string()),
+  optimizerSlots: z.array(SafeKey),
 });
 
 const f32 = (shape: number[], data: Float32Array): SafetensorsTensor => ({ dtype: 'F32', shape, data });
@@ -124,6 +126,8 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string, def?: VaeDef
     perm = Array.from(p);
   }
   if (m.batch > 0 && !perm) throw fail(`stopped mid-epoch (batch ${m.batch}) but has no data order ("perm")`);
+  const bad = firstNonFinite(params) ?? firstNonFinite(best) ?? m.optimizerSlots.map((s) => firstNonFinite(opt[s])).find((f) => f !== undefined);
+  if (bad) throw fail(`non-finite value ${describeNonFinite(bad)} among the parameters, best model or optimizer state (corrupt file)`);
   const state: TrainerState = {
     train: { params, opt, step: m.step },
     epoch: m.epoch,

@@ -6,6 +6,7 @@ import { makeVae, vaeParamShapes } from '../models/vae.js';
 import { type VaeDef } from '../models/vaeDef.js';
 import { parseVaeConfig, type VaeConfig } from '../models/vaeConfig.js';
 import { TrainConfigSchema, type TrainConfig } from '../train/trainConfig.js';
+import { describeNonFinite, firstNonFinite } from './finiteParams.js';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from './safetensors.js';
 
 /**
@@ -66,7 +67,7 @@ export function encodeModel(m: SavedModel, def?: VaeDef): { configJson: string; 
 export function decodeModel(configText: string, weights: Uint8Array, sources: { config: string; weights: string }, def?: VaeDef): SavedModel {
   let raw: unknown;
   try {
-    raw = JSON.parse(configText);
+    raw = JSON.parse(configText.replace(/^\uFEFF/, '')); // a UTF-8 byte-order mark some editors add
   } catch (e) {
     throw new VaekitError(`${sources.config}: not valid JSON (${(e as Error).message})`, 'E_MODEL');
   }
@@ -88,8 +89,10 @@ export function decodeModel(configText: string, weights: Uint8Array, sources: { 
     }
     params[k] = t.data as Float32Array;
   }
-  const extra = Object.keys(file.tensors).filter((k) => !(k in shapes));
+  const extra = Object.keys(file.tensors).filter((k) => !Object.hasOwn(shapes, k));
   if (extra.length) throw new VaekitError(`${sources.weights}: unexpected tensors ${extra.join(', ')} not in the model ${sources.config} describes`, 'E_MODEL');
+  const bad = firstNonFinite(params);
+  if (bad) throw new VaekitError(`${sources.weights}: non-finite weight ${describeNonFinite(bad)}; the file is corrupt or from a diverged run (retrain, or resume from the run's checkpoint)`, 'E_MODEL');
   return { meta, params };
 }
 

@@ -1,4 +1,5 @@
 import { VaekitError } from '../errors.js';
+import { crc32, hex32 } from './crc32.js';
 
 /**
  * The safetensors format (Hugging Face), isomorphic: bytes in, bytes out.
@@ -61,6 +62,16 @@ const DTYPES: Record<SafetensorsDtype, { size: number; make: (n: number) => Data
  */
 export const MAX_HEADER_BYTES = 100_000_000;
 
+/**
+ * Metadata key of the CRC-32 of the whole byte buffer (all tensor data, as stored), which
+ * {@link encodeSafetensors} writes and {@link decodeSafetensors} verifies when present. The format itself
+ * has no checksum, so a file from another writer (e.g. Python's safetensors) without this key is read unchecked.
+ *
+ * @example
+ * file.metadata[DATA_CRC_KEY]; // never present: decode verifies and removes it
+ */
+export const DATA_CRC_KEY = 'vaekit.dataCrc32';
+
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
@@ -69,23 +80,29 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * tensor starts at a multiple of its element size (the data section starts at a multiple of 8), which
  * lets readers that map the file view tensors in place, as the reference implementation also arranges.
  *
+ * Unless `opts.digest` is false, the metadata also records the CRC-32 of the byte buffer ({@link DATA_CRC_KEY}),
+ * so a flipped bit or an overwritten value in the tensor data is caught when the file is read back.
+ *
  * @throws VaekitError if a tensor's data does not match its dtype or shape, or a name is '__metadata__'
  * @example
  * const bytes = encodeSafetensors({ 'enc.w': { dtype: 'F32', shape: [784, 400], data: w } }, { format: 'vaekit' });
  */
-export function encodeSafetensors(tensors: Record<string, SafetensorsTensor>, metadata: Record<string, string> = {}): Uint8Array {
+export function encodeSafetensors(tensors: Record<string, SafetensorsTensor>, metadata: Record<string, string> = {}, opts: { digest?: boolean } = {}): Uint8Array {
   for (const [name, t] of Object.entries(tensors)) checkTensor(name, t);
+  if (Object.hasOwn(metadata, DATA_CRC_KEY)) throw encodeError(`metadata key '${DATA_CRC_KEY}' is reserved for the data checksum`);
   const names = Object.keys(tensors).sort((a, b) => {
     const bySize = DTYPES[tensors[b].dtype].size - DTYPES[tensors[a].dtype].size;
     return bySize !== 0 ? bySize : a < b ? -1 : a > b ? 1 : 0;
   });
   const parts: string[] = [];
-  const metaKeys = Object.keys(metadata).sort();
+  const digest = opts.digest === false ? undefined : dataCrc(tensors, names);
+  const meta = digest === undefined ? metadata : { ...metadata, [DATA_CRC_KEY]: hex32(digest) };
+  const metaKeys = Object.keys(meta).sort();
   if (metaKeys.length > 0) {
     for (const k of metaKeys) {
-      if (typeof metadata[k] !== 'string') throw encodeError(`metadata '${k}' must be a string, got ${typeof metadata[k]}`);
+      if (typeof meta[k] !== 'string') throw encodeError(`metadata '${k}' must be a string, got ${typeof meta[k]}`);
     }
-    parts.push(`"__metadata__":{${metaKeys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(metadata[k])}`).join(',')}}`);
+    parts.push(`"__metadata__":{${metaKeys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(meta[k])}`).join(',')}}`);
   }
   let offset = 0;
   for (const name of names) {
@@ -110,6 +127,18 @@ export function encodeSafetensors(tensors: Record<string, SafetensorsTensor>, me
   return out;
 }
 
+/** CRC-32 of the tensors' little-endian bytes in file order, without building the buffer. */
+function dataCrc(tensors: Record<string, SafetensorsTensor>, names: string[]): number {
+  let c = 0;
+  for (const name of names) {
+    const { data } = tensors[name];
+    let raw = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    if (!LITTLE_ENDIAN) swapBytes((raw = raw.slice()), DTYPES[tensors[name].dtype].size);
+    c = crc32(raw, c);
+  }
+  return c;
+}
+
 function checkTensor(name: string, t: SafetensorsTensor): void {
   if (name === '__metadata__') throw encodeError(`'__metadata__' is reserved; rename the tensor`);
   const spec = DTYPES[t.dtype];
@@ -129,7 +158,8 @@ function encodeError(what: string): VaekitError {
 /**
  * Decodes and validates a safetensors file: header length against the file size before anything is
  * allocated, the JSON, every entry's dtype, shape and offsets, and that the tensors tile the byte buffer
- * exactly. Tensor data is copied into fresh, aligned typed arrays (nothing aliases `bytes`).
+ * exactly, and the CRC-32 of the byte buffer when the metadata records one ({@link DATA_CRC_KEY}; the key is
+ * removed from the returned metadata). Tensor data is copied into fresh, aligned typed arrays (nothing aliases `bytes`).
  *
  * @param source a name for error messages (usually the path)
  * @throws VaekitError naming `source` and the byte offset of the problem
@@ -203,6 +233,14 @@ export function decodeSafetensors(bytes: Uint8Array, source: string): Safetensor
     cursor = e.end;
   }
   if (cursor !== dataLen) throw fail(`${dataLen - cursor} bytes from byte ${dataStart + cursor} belong to no tensor (trailing garbage or a missing entry)`);
+  if (Object.hasOwn(metadata, DATA_CRC_KEY)) {
+    const claimed = metadata[DATA_CRC_KEY];
+    const actual = hex32(crc32(bytes.subarray(dataStart)));
+    if (claimed !== actual) {
+      throw fail(`tensor data (bytes ${dataStart}..${bytes.length}) has CRC-32 ${actual} but the header records ${claimed}: the file is corrupt (restore it from a copy, or use checkpoint.prev.safetensors)`);
+    }
+    delete metadata[DATA_CRC_KEY];
+  }
 
   const tensors: Record<string, SafetensorsTensor> = {};
   for (const e of entries) {

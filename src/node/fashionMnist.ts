@@ -1,8 +1,14 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VaekitError } from '../errors.js';
 import { datasetFromIdx, type ImageDataset } from '../data/dataset.js';
-import { parseIdx } from '../data/idx.js';
+import { MAX_IDX_BYTES, parseIdx } from '../data/idx.js';
+import { checkMemory } from './memoryLimit.js';
+import { nodeInflateBounded } from './nodeInflate.js';
+import { readRegularFile } from './safeRead.js';
+
+/** Largest IDX file read: the parser's limit plus the largest header (8 dims). */
+const MAX_IDX_FILE_BYTES = MAX_IDX_BYTES + 4 + 4 * 8;
 
 /**
  * Node-only loaders for IDX datasets stored as the four classic files in one directory.
@@ -42,6 +48,9 @@ export async function loadIdxDataset(
       (base) => readIdx(dir, base, name, hint),
     ),
   );
+  // pixels become float32 in [0, 1]: 4 bytes per value, known before converting
+  const pixels = trainImages.data.length + testImages.data.length;
+  checkMemory(`${name}: ${pixels} pixels of ${dir} as float32`, 4 * pixels, 'use a smaller dataset');
   return {
     train: datasetFromIdx(trainImages, trainLabels, `${name}/train`),
     test: datasetFromIdx(testImages, testLabels, `${name}/test`),
@@ -63,15 +72,15 @@ async function readIdx(dir: string, base: string, name: string, hint: string) {
   const plain = join(dir, base);
   const gz = `${plain}.gz`;
   for (const path of [plain, gz]) {
+    if (!(await stat(path).then(() => true, (e: NodeJS.ErrnoException) => e.code !== 'ENOENT'))) continue;
     let bytes: Uint8Array;
     try {
-      bytes = await readFile(path);
+      bytes = readRegularFile(path, { maxBytes: MAX_IDX_FILE_BYTES, what: 'IDX file' });
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') continue;
-      throw new VaekitError(`${name}: cannot read ${path} (${code ?? String(e)}); check its permissions or ${hint}`, 'E_DATA_MISSING');
+      if (!(e instanceof VaekitError)) throw e;
+      throw new VaekitError(`${name}: ${e.message}; ${hint}`, 'E_DATA_MISSING');
     }
-    return parseIdx(bytes, path);
+    return parseIdx(bytes, path, { inflate: nodeInflateBounded });
   }
   throw new VaekitError(`${name}: missing ${gz} (or the uncompressed ${plain}); ${hint}`, 'E_DATA_MISSING');
 }

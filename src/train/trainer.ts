@@ -18,6 +18,7 @@ import { MetricAccumulator } from './metrics.js';
 import { type TrainConfig, valFractionOf } from './trainConfig.js';
 import { splitTrainVal } from './split.js';
 import { evalSeed, heldOutImages } from './heldOut.js';
+import { checkResumeFit } from './resumeFit.js';
 import { type TrainerState } from './trainerState.js';
 
 /** Train and (optional) test data: any RowDataset, or grey images. Validation, when configured, is carved from train. */
@@ -129,23 +130,27 @@ export class Trainer {
     for (const ds of [all, test]) if (ds) checkFits(ds, cfg);
     const { train, val } = splitTrainVal(all, valFractionOf(training), training.seed);
     if (train.n === 0) throw new VaekitError(`dataset ${all.name} has no training examples`, 'E_DATA');
-    const st = state ?? freshState(vae, training);
     const specs = vae.specs;
+    const optimizer = adam({ lr: training.lr });
+    if (state) checkResumeFit(state, { shapes: shapesOf(specs), trained: shapesOf(specs, 'param'), slots: optimizer.slots, nTrain: train.n, batchSize: training.batchSize });
+    const st = state ?? freshState(vae, training);
+    // more steps per call than an epoch's full batches would only size buffers and a graph never used
+    const perCall = Math.min(stepsPerCall, Math.max(1, Math.floor(train.n / training.batchSize)));
     const spec = {
       params: shapesOf(specs, 'param'),
       buffers: shapesOf(specs, 'buffer'),
       data: stepDataSpec(vae, training.batchSize, train.hasMask === true),
       loss: vaeLoss(vae),
-      optimizer: adam({ lr: training.lr }),
+      optimizer,
       gradClip: training.gradClip,
     };
-    const runner = await StepRunner.create(engine, spec, st.train, stepsPerCall);
+    const runner = await StepRunner.create(engine, spec, st.train, perCall);
     const heldOut = (ds: RowDataset | null | undefined, split: 'val' | 'test'): HeldOut | null => {
       if (!ds) return null;
       const { x, mask } = readAll(ds);
       return { x: heldOutImages(x, training, split), labels: cfg.classes > 0 ? ds.labels : undefined, mask };
     };
-    return new Trainer(engine, vae, training, train, heldOut(val, 'val'), heldOut(test, 'test'), runner, st, stepsPerCall);
+    return new Trainer(engine, vae, training, train, heldOut(val, 'val'), heldOut(test, 'test'), runner, st, perCall);
   }
 
   /** Current parameters and buffers (copies). */

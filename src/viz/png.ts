@@ -5,6 +5,7 @@
  */
 import { convertIndexedToRgb, decode, encode, hasPngSignature, type DecodedPng } from 'fast-png';
 import { VaekitError } from '../errors.js';
+import { checkPngInflation } from './pngBounds.js';
 
 /** 8-bit pixels, row-major, `channels` interleaved values per pixel: data.length = width*height*channels. */
 export interface RasterImage {
@@ -63,6 +64,7 @@ export function decodePng(bytes: Uint8Array, source: string, opts: { background?
     throw new VaekitError(`${source}: not a PNG file (the first 8 bytes are not the PNG signature); give a .png image`, 'E_DATA');
   }
   checkPngSize(bytes, source);
+  checkPngInflation(bytes, source); // fast-png inflates without a limit: refuse a decompression bomb first
   let png: DecodedPng;
   let rgb: Uint8Array | null = null; // palette images expanded to [h*w, 3|4]
   try {

@@ -45,8 +45,9 @@ export interface CliResult {
 }
 
 /** Starts `vaekit <args>`; `onStderr` sees all stderr so far whenever more arrives. */
-export function startCli(args: string[], opts: { cwd?: string; onStderr?: (all: string) => void } = {}): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [...entry, ...args], { cwd: opts.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; onStderr?: (all: string) => void } = {}): { child: ChildProcess; done: Promise<CliResult> } {
+  const env = opts.env ? { ...process.env, ...opts.env } : process.env;
+  const child = spawn(process.execPath, [...entry, ...args], { cwd: opts.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (s: string) => (stdout += s));
@@ -62,7 +63,7 @@ export function startCli(args: string[], opts: { cwd?: string; onStderr?: (all: 
 }
 
 /** Runs `vaekit <args>` to the end. */
-export function cli(args: string[], opts: { cwd?: string } = {}): Promise<CliResult> {
+export function cli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return startCli(args, opts).done;
 }
 

@@ -68,7 +68,7 @@ describe('vaekit train', { concurrency: 2 }, () => {
     });
     const r = await done;
     assert.equal(r.code, 130, show(r));
-    const m = /interrupted at step (\d+); resume with: vaekit train --resume (.+)$/m.exec(r.stderr);
+    const m = /interrupted \(SIGINT\) at step (\d+); resume with: vaekit train --resume (.+)$/m.exec(r.stderr);
     assert.ok(m, show(r));
     assert.equal(m[2], out);
     assert.ok(existsSync(path.join(out, 'checkpoint.safetensors')));

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { parseIdx, type IdxArray } from '../../src/data/idx.js';
+import { inflateBounded } from '../../src/data/boundedInflate.js';
+import { nodeInflateBounded } from '../../src/node/nodeInflate.js';
 import { VaekitError } from '../../src/errors.js';
 
 const FASHION = '/usr/share/datasets/fashion-mnist';
@@ -146,7 +148,7 @@ test('refuses a header claiming 10^12 elements before allocating anything', () =
   refuses(() => parseIdx(huge, 'huge.idx'), /dims 1000000x1000000, uint8\) needs 1000000000012 bytes/);
   const monster = encodeIdx('float64', Array(8).fill(0xffffffff), []);
   refuses(() => parseIdx(monster, 'monster.idx'), /truncated/);
-  refuses(() => parseIdx(gzipSync(huge), 'huge.idx.gz'), /huge\.idx\.gz \(after gunzip\)/, /needs 1000000000012 bytes/);
+  refuses(() => parseIdx(gzipSync(huge), 'huge.idx.gz'), /gzip file huge\.idx\.gz: the IDX header inside it \(dims 1000000x1000000, uint8\) needs 1000000000012 bytes but the gzip trailer says 12/);
   assert.ok(process.memoryUsage().arrayBuffers - before < 64 << 20, 'no large buffer was allocated');
 });
 
@@ -168,15 +170,36 @@ test('refuses bad gzip: corrupt body, bad CRC, lying or huge ISIZE, truncation, 
     return c;
   };
   const len = raw.length; // 12-byte header + 1000 int16
-  refuses(() => parseIdx(isize(len - 1), 's.gz'), new RegExp(`decompressed to more than ${len - 1} bytes but the trailer at byte ${n - 4} says ${len - 1}`));
-  refuses(() => parseIdx(isize(len + 1), 'l.gz'), new RegExp(`decompressed to ${len} bytes but the trailer at byte ${n - 4} says ${len + 1}`));
+  refuses(() => parseIdx(isize(len - 1), 's.gz'), new RegExp(`dims 50x20, int16\\) needs ${len} bytes but the gzip trailer says ${len - 1}`));
+  refuses(() => parseIdx(isize(len + 1), 'l.gz'), new RegExp(`dims 50x20, int16\\) needs ${len} bytes but the gzip trailer says ${len + 1}`));
   refuses(() => parseIdx(isize(0x7fffffff), 'bomb.gz'), /claims 2147483647 uncompressed bytes, more than the 1073741824-byte limit/);
   refuses(() => parseIdx(isize(50_000_000), 'ratio.gz'), /more than DEFLATE can produce/);
   for (const cut of [2, 10, 17, 30, n - 9, n - 1]) {
     refuses(() => parseIdx(gz.subarray(0, cut), 'cut.gz'), /cut\.gz/);
   }
   // A second member with other content: the trailer no longer describes the first member.
-  refuses(() => parseIdx(Buffer.concat([gz, gzipSync(raw.subarray(0, 100))]), 'two.gz'), /two\.gz.*multi-member/);
+  refuses(() => parseIdx(Buffer.concat([gz, gzipSync(raw.subarray(0, 100))]), 'two.gz'), /two\.gz.*(multi-member|the gzip trailer says 100 )/);
   refuses(() => parseIdx(Buffer.concat([gz, Buffer.from('garbage!')]), 'tail.gz'), /tail\.gz/);
   refuses(() => parseIdx(gzipSync(Buffer.from('not idx')), 'text.gz'), /IDX file text\.gz \(after gunzip\): bad magic/);
+});
+
+// A decompression bomb: a small gzip whose IDX header says 10 images of 28x28 (7,856 bytes) but whose stream
+// goes on for 128 MiB of zeros. Inflation stops at what the header allows, whichever size the trailer claims.
+for (const [name, inflate] of [['fflate', inflateBounded], ['node:zlib', nodeInflateBounded]] as const) test(`a gzip IDX bomb is refused after inflating what its header allows, in bounded memory and time (${name})`, () => {
+  const header = encodeIdx('uint8', [10, 28, 28], []);
+  const body = new Uint8Array(header.length + (128 << 20));
+  body.set(header);
+  const bomb = gzipSync(body, { level: 9 });
+  assert.ok(bomb.length < 200_000, `the bomb is small (${bomb.length} bytes)`);
+  const lying = Uint8Array.from(bomb);
+  new DataView(lying.buffer).setUint32(lying.length - 4, header.length + 7840, true); // trailer agrees with the header
+  const before = process.memoryUsage().arrayBuffers;
+  const t0 = performance.now();
+  refuses(() => parseIdx(bomb, 'bomb.gz', { inflate }), /gzip file bomb\.gz: the IDX header inside it \(dims 10x28x28, uint8\) needs 7856 bytes but the gzip trailer says 134217744/);
+  refuses(() => parseIdx(lying, 'lying.gz', { inflate }), /gzip file lying\.gz: decompresses to more than 7856 bytes, but the IDX header inside it says the file is 7856 bytes; .*decompression bomb/);
+  assert.ok(process.memoryUsage().arrayBuffers - before < 32 << 20, 'inflated no more than a few pieces');
+  assert.ok(performance.now() - t0 < 3000, `refused in ${(performance.now() - t0).toFixed(0)} ms`);
+  // the positive control: the same inflater reads a real gzip IDX file whole
+  const ok = encodeIdx('uint8', [3, 2], [1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(Array.from(parseIdx(gzipSync(ok), 'ok.gz', { inflate }).data), [1, 2, 3, 4, 5, 6]);
 });

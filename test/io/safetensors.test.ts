@@ -63,7 +63,7 @@ test('deterministic: same tensors in another insertion order give identical byte
 });
 
 test('header bytes checked by hand', () => {
-  const bytes = encodeSafetensors({ a: { dtype: 'U8', shape: [2], data: Uint8Array.from([1, 2]) } });
+  const bytes = encodeSafetensors({ a: { dtype: 'U8', shape: [2], data: Uint8Array.from([1, 2]) } }, {}, { digest: false });
   const json = '{"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]}}'; // 53 bytes, padded to 56
   assert.equal(bytes.length, 8 + 56 + 2);
   assert.deepEqual(Array.from(bytes.subarray(0, 8)), [56, 0, 0, 0, 0, 0, 0, 0]);
@@ -88,7 +88,7 @@ test('decodes files from another writer: unsorted, unpadded, metadata last, odd 
 });
 
 test('refuses corrupted inputs with the source and offsets', () => {
-  const good = encodeSafetensors({ a: { dtype: 'F32', shape: [2], data: Float32Array.from([1, 2]) } });
+  const good = encodeSafetensors({ a: { dtype: 'F32', shape: [2], data: Float32Array.from([1, 2]) } }, {}, { digest: false });
   refuses(good.subarray(0, 5), /truncated: file ends at byte 5/);
   refuses(good.subarray(0, 40), /header length at byte 0 says the header ends at byte 64 but the file has 40 bytes/);
   const huge = good.slice();
@@ -125,8 +125,8 @@ test('encode refuses data that does not match dtype or shape', () => {
   assert.throws(() => encodeSafetensors({}, { k: 1 as unknown as string }), err(/metadata 'k' must be a string/));
 });
 
-function python(args: string[], input?: string) {
-  return spawnSync('python3', args, { encoding: 'utf8', input, timeout: 30_000 });
+function python(args: string[], input?: string, bytes?: Buffer) {
+  return spawnSync('python3', args, { encoding: 'utf8', input: bytes ?? input, timeout: 30_000 });
 }
 
 /** Writes our encoding of sample() to a temp file, runs `check(path)`, cleans up. */
@@ -163,7 +163,8 @@ test('an independent Python (stdlib json + struct) reader reads our file', (t) =
     const r = python(['-c', STDLIB_READER, file]);
     assert.equal(r.status, 0, r.stderr);
     const got = JSON.parse(r.stdout);
-    assert.deepEqual(got.__metadata__, { format: 'vaekit' });
+    assert.deepEqual(Object.keys(got.__metadata__).sort(), ['format', 'vaekit.dataCrc32']);
+    assert.equal(got.__metadata__.format, 'vaekit');
     assert.deepEqual(got.mask, [[3], ['0', '1', '255']]);
     assert.deepEqual(got.step, [[2], ['-9223372036854775808', '1099511627783']]);
     const num = (x: string) => (x === '-inf' ? -Infinity : Number(x));
@@ -186,4 +187,26 @@ d = load_file(sys.argv[1]); print(json.dumps({k: [list(v.shape), v.ravel().tolis
     assert.deepEqual(st.step, [[2], [-(2 ** 63), 2 ** 40 + 7]]);
     assert.deepEqual(st['z.f64'], [[], [Math.PI]]);
   });
+});
+
+// The data checksum against Python's zlib.crc32 (an independent implementation), and what it catches.
+test('the recorded CRC-32 of the tensor data equals zlib.crc32; a changed value or a wrong record is refused', (t) => {
+  const bytes = encodeSafetensors(sample(), { format: 'vaekit' });
+  const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
+  const header = JSON.parse(Buffer.from(bytes.subarray(8, 8 + n)).toString('utf8'));
+  const recorded = header.__metadata__['vaekit.dataCrc32'] as string;
+  assert.match(recorded, /^0x[0-9a-f]{8}$/);
+  if (python(['-c', 'pass']).status === 0) {
+    const r = python(['-c', 'import sys, zlib; print("0x%08x" % zlib.crc32(sys.stdin.buffer.read()))'], undefined, Buffer.from(bytes.subarray(8 + n)));
+    assert.equal(r.stdout.trim(), recorded, r.stderr);
+  } else t.diagnostic('python3 is not installed: CRC checked only by round trip');
+  assert.deepEqual(decodeSafetensors(bytes, 'ok').metadata, { format: 'vaekit' }, 'the checksum key is verified and removed');
+  // a float32 NaN over 4 data bytes: structurally valid, caught only by the checksum
+  const nan = bytes.slice();
+  nan.set([0x00, 0x00, 0xc0, 0x7f], 8 + n + 8);
+  refuses(nan, /tensor data \(bytes \d+\.\.\d+\) has CRC-32 0x[0-9a-f]{8} but the header records 0x[0-9a-f]{8}: the file is corrupt/);
+  // without the key (another writer's file) the same bytes load unchecked
+  const plain = encodeSafetensors(sample(), {}, { digest: false });
+  assert.equal(decodeSafetensors(plain, 'plain').tensors['enc.w'].data.length, 6);
+  assert.throws(() => encodeSafetensors({}, { 'vaekit.dataCrc32': '0' }), /reserved for the data checksum/);
 });
