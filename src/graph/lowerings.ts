@@ -27,12 +27,12 @@ export interface Lowered {
  * Rewrites a node as several ONNX nodes, or returns null to write it as it is. `input` holds the
  * node's input names, `output` its output name, and `tmp(k)` makes names unique to the node.
  */
-type Lowering = (n: Node, input: string[], output: string, tmp: (k: string) => string) => Lowered | null;
+export type Lowering = (n: Node, input: string[], output: string, tmp: (k: string) => string) => Lowered | null;
 
-const node = (opType: string, input: string[], output: string, attrs?: Record<string, Attr>): LoweredNode => ({ opType, input, output: [output], attrs });
-const ints = (...v: number[]): Attr => ({ kind: 'ints', v });
-const int = (v: number): Attr => ({ kind: 'int', v });
-const i64 = (name: string, v: number[]): LoweredConst => ({ name, dtype: 'int64', shape: [v.length], data: BigInt64Array.from(v.map(BigInt)) });
+export const node = (opType: string, input: string[], output: string, attrs?: Record<string, Attr>): LoweredNode => ({ opType, input, output: [output], attrs });
+export const ints = (...v: number[]): Attr => ({ kind: 'ints', v });
+export const int = (v: number): Attr => ({ kind: 'int', v });
+export const i64 = (name: string, v: number[]): LoweredConst => ({ name, dtype: 'int64', shape: [v.length], data: BigInt64Array.from(v.map(BigInt)) });
 
 // log σ(|x|) summed over a row of n values as Σ over groups of log Π σ(|x|): one Log per group instead of
 // one per value (ORT's Log is scalar code, ≈ 1 ns per value). Each factor lies in [½, 1], so a product of
