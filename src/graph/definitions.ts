@@ -1,4 +1,4 @@
-import { type Lowering, i64, int, node } from './lowerings.js';
+import { type Lowering, i64, int, ints, node } from './lowered.js';
 import { type Attr } from './tensor.js';
 
 /**
@@ -15,4 +15,21 @@ export const DEFINITIONS: Record<string, Lowering> = {
     ],
     consts: [i64(tmp('axis'), [n.inputs[0].rank - 1])],
   }),
+
+  // The weight gradient as a Conv: batch as channels ([C,N,H,W] ∗ [O,N,H',W']), the stride as dilation,
+  // cropped to the kernel size ([C,O,·,·] → [O,C,kh,kw]).
+  ConvFilterGrad: (n, [x, gy], y, tmp) => {
+    const v = (k: string) => (n.attrs[k] as Extract<Attr, { kind: 'ints' }>).v;
+    const [kh, kw] = v('kernel_shape');
+    return {
+      nodes: [
+        node('Transpose', [x], tmp('xt'), { perm: ints(1, 0, 2, 3) }),
+        node('Transpose', [gy], tmp('gt'), { perm: ints(1, 0, 2, 3) }),
+        node('Conv', [tmp('xt'), tmp('gt')], tmp('full'), { dilations: ints(...v('strides')), pads: ints(...v('pads')) }),
+        node('Slice', [tmp('full'), tmp('st'), tmp('en'), tmp('ax')], tmp('crop')),
+        node('Transpose', [tmp('crop')], y, { perm: ints(1, 0, 2, 3) }),
+      ],
+      consts: [i64(tmp('st'), [0, 0]), i64(tmp('en'), [kh, kw]), i64(tmp('ax'), [2, 3])],
+    };
+  },
 };

@@ -1,38 +1,9 @@
-import { sizeOf, type DType } from './dtype.js';
-import { type Attr, type Node } from './tensor.js';
+import { CONV_LOWERINGS } from './convLowerings.js';
+import { sizeOf } from './dtype.js';
+import { type Lowering, i64, int, ints, node } from './lowered.js';
+import { type Attr } from './tensor.js';
 
-/** One ONNX node as the serializer writes it (attributes still in vaekit's form). */
-export interface LoweredNode {
-  opType: string;
-  input: string[];
-  output: string[];
-  attrs?: Record<string, Attr>;
-}
-
-/** A constant (ONNX initializer) that lowered nodes read. */
-export interface LoweredConst {
-  name: string;
-  dtype: DType;
-  shape: number[];
-  data: Float32Array | BigInt64Array;
-}
-
-/** What a vaekit node becomes in ONNX when it is not written as one node of its own type. */
-export interface Lowered {
-  nodes: LoweredNode[];
-  consts: LoweredConst[];
-}
-
-/**
- * Rewrites a node as several ONNX nodes, or returns null to write it as it is. `input` holds the
- * node's input names, `output` its output name, and `tmp(k)` makes names unique to the node.
- */
-export type Lowering = (n: Node, input: string[], output: string, tmp: (k: string) => string) => Lowered | null;
-
-export const node = (opType: string, input: string[], output: string, attrs?: Record<string, Attr>): LoweredNode => ({ opType, input, output: [output], attrs });
-export const ints = (...v: number[]): Attr => ({ kind: 'ints', v });
-export const int = (v: number): Attr => ({ kind: 'int', v });
-export const i64 = (name: string, v: number[]): LoweredConst => ({ name, dtype: 'int64', shape: [v.length], data: BigInt64Array.from(v.map(BigInt)) });
+export type { Lowered, LoweredConst, LoweredNode, Lowering } from './lowered.js';
 
 // log σ(|x|) summed over a row of n values as Σ over groups of log Π σ(|x|): one Log per group instead of
 // one per value (ORT's Log is scalar code, ≈ 1 ns per value). Each factor lies in [½, 1], so a product of
@@ -49,6 +20,8 @@ function groupSize(n: number): number {
  * one vaekit node and its one VJP rule; gradcheck tests run through these lowerings.
  */
 export const LOWERINGS: Record<string, Lowering> = {
+  ...CONV_LOWERINGS,
+
   // ORT's CPU Softplus is scalar code (≈10× slower than its vectorized Sigmoid); softplus(x) =
   // relu(x) − log σ(|x|) is exact and stable (σ(|x|) ∈ [½, 1]).
   Softplus: (_n, [x], y, tmp) => ({

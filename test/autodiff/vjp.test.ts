@@ -89,7 +89,9 @@ const convCases: [string, number[][], (...t: Tensor[]) => Tensor][] = [
 
 for (const [name, shapes, f] of convCases) {
   test(`asymmetric ${name}: gradients of input, weight and bias`, async () => {
-    for (const lower of [true, false]) await gradCheck(shapes, f, { lower, tol: lower ? undefined : 3e-2 });
+    // lowered, the whole graph has float64 kernels in ORT (Gemm, Slice, Pad…), so the check is tight
+    await gradCheck(shapes, f, { require64: true });
+    await gradCheck(shapes, f, { lower: false, tol: 3e-2 });
   });
 }
 
