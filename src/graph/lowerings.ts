@@ -59,24 +59,35 @@ export const LOWERINGS: Record<string, Lowering> = {
   },
 
   // ORT's ReduceSum over leading axes (a bias gradient: [B,N] → [1,N]) walks memory with a stride; the
-  // same sum as a row of ones times the matrix runs in MLAS at a fraction of the time.
+  // same sum as a row of ones times the matrix runs in MLAS at a fraction of the time. Trailing axes summed
+  // too (a conv bias gradient: [B,O,H,W] → [O]) are summed first, over contiguous rows.
   ReduceSum: (n, [x], y, tmp) => {
     const shape = n.inputs[0].shape;
-    const axes = [...(n.attrs.axes as Extract<Attr, { kind: 'ints' }>).v].sort((a, b) => a - b);
-    const k = axes.length;
-    if (shape.length < 2 || k >= shape.length || axes.some((a, i) => a !== i)) return null;
+    const r = shape.length;
+    const axes = new Set((n.attrs.axes as Extract<Attr, { kind: 'ints' }>).v);
+    let k = 0;
+    while (axes.has(k)) k++;
+    let t = r;
+    while (t > k && axes.has(t - 1)) t--;
+    // the kept axes k…t−1 must be contiguous and there must be leading ones to sum
+    if (k === 0 || t === k || axes.size !== k + r - t) return null;
     const m = sizeOf(shape.slice(0, k));
-    const cols = sizeOf(shape.slice(k));
-    if (m < 2) return null;
+    const mid = sizeOf(shape.slice(k, t));
+    const tail = sizeOf(shape.slice(t));
+    if (m < 2 && tail === 1) return null;
+    const nodes = [node('Reshape', [x, tmp('mat')], tmp('x2'))];
+    let cur = tmp('x2');
+    if (tail > 1) {
+      nodes.push(node('ReduceSum', [cur, tmp('last')], tmp('rows'), { keepdims: int(0) }));
+      cur = tmp('rows');
+    }
+    nodes.push(node('MatMul', [tmp('ones'), cur], tmp('row')), node('Reshape', [tmp('row'), tmp('out')], y));
     return {
-      nodes: [
-        node('Reshape', [x, tmp('mat')], tmp('x2')),
-        node('MatMul', [tmp('ones'), tmp('x2')], tmp('row')),
-        node('Reshape', [tmp('row'), tmp('out')], y),
-      ],
+      nodes,
       consts: [
         { name: tmp('ones'), dtype: 'float32', shape: [1, m], data: new Float32Array(m).fill(1) },
-        i64(tmp('mat'), [m, cols]),
+        i64(tmp('mat'), tail > 1 ? [m, mid, tail] : [m, mid]),
+        i64(tmp('last'), [2]),
         i64(tmp('out'), [...n.outputs[0].shape]),
       ],
     };
