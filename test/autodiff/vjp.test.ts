@@ -22,6 +22,8 @@ test('elementwise binary ops with broadcasting', async () => {
 test('unary ops', async () => {
   for (const f of [o.neg, o.exp, o.softplus, o.sigmoid, o.tanh, o.relu, o.square, o.abs]) await gradCheck([[3, 5]], f);
   await gradCheck([[3, 5]], (x) => o.leakyRelu(x, 0.2));
+  // α ≠ 1 makes ELU's slope jump at 0; N(0,1) draws stay away from it at the steps used
+  for (const f of [o.elu, (x: Tensor) => o.elu(x, 0.7), o.erf, o.gelu]) await gradCheck([[3, 5]], f);
   await gradCheck([[3, 5]], o.log, { init: positive });
   await gradCheck([[3, 5]], o.sqrt, { init: positive });
 });
@@ -30,6 +32,8 @@ test('reductions: sum, mean, max, logsumexp, softplusSum', async () => {
   await gradCheck([[2, 3, 4]], (x) => o.sum(x, [0, 2]));
   await gradCheck([[2, 3, 4]], (x) => o.sum(x, 1, true));
   await gradCheck([[2, 3, 4]], (x) => o.mean(x, -1));
+  await gradCheck([[2, 3, 4, 2]], (x) => o.variance(x, [0, 2, 3], true));
+  await gradCheck([[3, 5]], (x) => o.variance(x, 1, false, true));
   await gradCheck([[2, 3, 4]], (x) => o.sumSquares(x, [0, 2]));
   await gradCheck([[4, 3]], (x) => o.sum(x, 0, true));
   await gradCheck([[3, 2, 4]], (x) => o.sum(x, [0, 1]));
