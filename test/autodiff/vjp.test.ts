@@ -23,7 +23,7 @@ test('unary ops', async () => {
   for (const f of [o.neg, o.exp, o.softplus, o.sigmoid, o.tanh, o.relu, o.square, o.abs]) await gradCheck([[3, 5]], f);
   await gradCheck([[3, 5]], (x) => o.leakyRelu(x, 0.2));
   // α ≠ 1 makes ELU's slope jump at 0; N(0,1) draws stay away from it at the steps used
-  for (const f of [o.elu, (x: Tensor) => o.elu(x, 0.7), o.erf, o.gelu]) await gradCheck([[3, 5]], f);
+  for (const f of [(x: Tensor) => o.elu(x), (x: Tensor) => o.elu(x, 0.7), o.erf, o.gelu]) await gradCheck([[3, 5]], f);
   await gradCheck([[3, 5]], o.log, { init: positive });
   await gradCheck([[3, 5]], o.sqrt, { init: positive });
 });
