@@ -1,14 +1,25 @@
-// Runs ../shared/reference/torch_vae.py with the thread settings its header gives, when Debian's torch is there.
+// Runs the PyTorch reference scripts in ../shared/reference with the thread settings their headers give,
+// when Debian's torch is there.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-export const TORCH_SCRIPT = path.resolve(import.meta.dirname, '../../shared/reference/torch_vae.py');
+// ../shared/reference beside the checkout (/work/main), or one level further up from a worktree (/work/wt/x)
+const REFERENCE_DIR = [path.resolve(import.meta.dirname, '../../shared/reference'), path.resolve(import.meta.dirname, '../../../shared/reference')].find(existsSync) ??
+  path.resolve(import.meta.dirname, '../../shared/reference');
+export const TORCH_SCRIPT = path.join(REFERENCE_DIR, 'torch_vae.py');
+export const TORCH_CONV_SCRIPT = path.join(REFERENCE_DIR, 'torch_conv_vae.py');
+
+/** Thread settings of a fair run: torch's intra-op threads and OpenBLAS's. */
+export interface TorchThreads {
+  torch: number;
+  openblas: number;
+}
 
 /** stdout of the reference run, or null (with a printed reason) when torch or the script is missing. */
-export async function runTorchReference(args: string[]): Promise<{ stdout: string; command: string } | null> {
-  if (!existsSync(TORCH_SCRIPT)) {
-    console.log(`pytorch: skipped (${TORCH_SCRIPT} not found)`);
+export async function runTorchReference(args: string[], script = TORCH_SCRIPT, threads: TorchThreads = { torch: 1, openblas: 2 }): Promise<{ stdout: string; command: string } | null> {
+  if (!existsSync(script)) {
+    console.log(`pytorch: skipped (${script} not found)`);
     return null;
   }
   const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' });
@@ -16,10 +27,10 @@ export async function runTorchReference(args: string[]): Promise<{ stdout: strin
     console.log('pytorch: skipped (python3-torch not importable; apt-get install python3-torch libopenblas0-pthread)');
     return null;
   }
-  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: '2' };
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(threads.openblas) };
   delete env.OPENBLAS_CORETYPE;
-  const full = ['--threads', '1', ...args];
-  const command = `OPENBLAS_NUM_THREADS=2 /usr/bin/python3 ${TORCH_SCRIPT} ${full.join(' ')}`;
-  const stdout = execFileSync('/usr/bin/python3', [TORCH_SCRIPT, ...full], { env, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const full = ['--threads', String(threads.torch), ...args];
+  const command = `env -u OPENBLAS_CORETYPE OPENBLAS_NUM_THREADS=${threads.openblas} /usr/bin/python3 ${script} ${full.join(' ')}`;
+  const stdout = execFileSync('/usr/bin/python3', [script, ...full], { env, encoding: 'utf8', maxBuffer: 1 << 24 });
   return { stdout, command };
 }

@@ -1,38 +1,9 @@
-import { sizeOf, type DType } from './dtype.js';
-import { type Attr, type Node } from './tensor.js';
+import { CONV_LOWERINGS } from './convLowerings.js';
+import { sizeOf } from './dtype.js';
+import { type Lowering, i64, int, ints, node } from './lowered.js';
+import { type Attr } from './tensor.js';
 
-/** One ONNX node as the serializer writes it (attributes still in vaekit's form). */
-export interface LoweredNode {
-  opType: string;
-  input: string[];
-  output: string[];
-  attrs?: Record<string, Attr>;
-}
-
-/** A constant (ONNX initializer) that lowered nodes read. */
-export interface LoweredConst {
-  name: string;
-  dtype: DType;
-  shape: number[];
-  data: Float32Array | BigInt64Array;
-}
-
-/** What a vaekit node becomes in ONNX when it is not written as one node of its own type. */
-export interface Lowered {
-  nodes: LoweredNode[];
-  consts: LoweredConst[];
-}
-
-/**
- * Rewrites a node as several ONNX nodes, or returns null to write it as it is. `input` holds the
- * node's input names, `output` its output name, and `tmp(k)` makes names unique to the node.
- */
-type Lowering = (n: Node, input: string[], output: string, tmp: (k: string) => string) => Lowered | null;
-
-const node = (opType: string, input: string[], output: string, attrs?: Record<string, Attr>): LoweredNode => ({ opType, input, output: [output], attrs });
-const ints = (...v: number[]): Attr => ({ kind: 'ints', v });
-const int = (v: number): Attr => ({ kind: 'int', v });
-const i64 = (name: string, v: number[]): LoweredConst => ({ name, dtype: 'int64', shape: [v.length], data: BigInt64Array.from(v.map(BigInt)) });
+export type { Lowered, LoweredConst, LoweredNode, Lowering } from './lowered.js';
 
 // log σ(|x|) summed over a row of n values as Σ over groups of log Π σ(|x|): one Log per group instead of
 // one per value (ORT's Log is scalar code, ≈ 1 ns per value). Each factor lies in [½, 1], so a product of
@@ -49,6 +20,8 @@ function groupSize(n: number): number {
  * one vaekit node and its one VJP rule; gradcheck tests run through these lowerings.
  */
 export const LOWERINGS: Record<string, Lowering> = {
+  ...CONV_LOWERINGS,
+
   // ORT's CPU Softplus is scalar code (≈10× slower than its vectorized Sigmoid); softplus(x) =
   // relu(x) − log σ(|x|) is exact and stable (σ(|x|) ∈ [½, 1]).
   Softplus: (_n, [x], y, tmp) => ({
@@ -86,24 +59,35 @@ export const LOWERINGS: Record<string, Lowering> = {
   },
 
   // ORT's ReduceSum over leading axes (a bias gradient: [B,N] → [1,N]) walks memory with a stride; the
-  // same sum as a row of ones times the matrix runs in MLAS at a fraction of the time.
+  // same sum as a row of ones times the matrix runs in MLAS at a fraction of the time. Trailing axes summed
+  // too (a conv bias gradient: [B,O,H,W] → [O]) are summed first, over contiguous rows.
   ReduceSum: (n, [x], y, tmp) => {
     const shape = n.inputs[0].shape;
-    const axes = [...(n.attrs.axes as Extract<Attr, { kind: 'ints' }>).v].sort((a, b) => a - b);
-    const k = axes.length;
-    if (shape.length < 2 || k >= shape.length || axes.some((a, i) => a !== i)) return null;
+    const r = shape.length;
+    const axes = new Set((n.attrs.axes as Extract<Attr, { kind: 'ints' }>).v);
+    let k = 0;
+    while (axes.has(k)) k++;
+    let t = r;
+    while (t > k && axes.has(t - 1)) t--;
+    // the kept axes k…t−1 must be contiguous and there must be leading ones to sum
+    if (k === 0 || t === k || axes.size !== k + r - t) return null;
     const m = sizeOf(shape.slice(0, k));
-    const cols = sizeOf(shape.slice(k));
-    if (m < 2) return null;
+    const mid = sizeOf(shape.slice(k, t));
+    const tail = sizeOf(shape.slice(t));
+    if (m < 2 && tail === 1) return null;
+    const nodes = [node('Reshape', [x, tmp('mat')], tmp('x2'))];
+    let cur = tmp('x2');
+    if (tail > 1) {
+      nodes.push(node('ReduceSum', [cur, tmp('last')], tmp('rows'), { keepdims: int(0) }));
+      cur = tmp('rows');
+    }
+    nodes.push(node('MatMul', [tmp('ones'), cur], tmp('row')), node('Reshape', [tmp('row'), tmp('out')], y));
     return {
-      nodes: [
-        node('Reshape', [x, tmp('mat')], tmp('x2')),
-        node('MatMul', [tmp('ones'), tmp('x2')], tmp('row')),
-        node('Reshape', [tmp('row'), tmp('out')], y),
-      ],
+      nodes,
       consts: [
         { name: tmp('ones'), dtype: 'float32', shape: [1, m], data: new Float32Array(m).fill(1) },
-        i64(tmp('mat'), [m, cols]),
+        i64(tmp('mat'), tail > 1 ? [m, mid, tail] : [m, mid]),
+        i64(tmp('last'), [2]),
         i64(tmp('out'), [...n.outputs[0].shape]),
       ],
     };

@@ -1,5 +1,6 @@
 import { VaekitError } from '../errors.js';
 import { ONNX_DTYPE, type DType } from './dtype.js';
+import { DEFINITIONS } from './definitions.js';
 import { LOWERINGS } from './lowerings.js';
 import { ATTR_TYPE, ModelProto } from './onnxSchema.js';
 import { type Attr, type Graph, type Node, type Tensor } from './tensor.js';
@@ -17,7 +18,7 @@ const ATTR_INPUTS: Record<string, string[]> = {
   Slice: ['starts', 'ends', 'axes', 'steps'],
 };
 
-// vaekit-only ops and the ONNX op each becomes (SoftplusSum is lowered, see lowerings.ts).
+// vaekit-only ops written as one ONNX op (the others have a definition in definitions.ts).
 const OP_ALIAS: Record<string, string> = { StopGradient: 'Identity' };
 
 /** Nodes needed to compute `outputs`, in topological (creation) order. */
@@ -37,6 +38,12 @@ export function liveNodes(graph: Graph, outputs: readonly Tensor[]): Node[] {
 export interface ToOnnxOptions {
   name?: string;
   docString?: string;
+  /**
+   * Apply the CPU-speed rewrites of graph/lowerings.ts (default true). Off, every standard ONNX op is written
+   * as itself (plain Conv/ConvTranspose for an exported model) and vaekit-only ops take their plain
+   * definitions (graph/definitions.ts).
+   */
+  lower?: boolean;
 }
 
 /**
@@ -62,6 +69,7 @@ export function toOnnx(graph: Graph, outputs: Record<string, Tensor>, opts: ToOn
     if (t.node && !outName.has(t)) outName.set(t, name);
     else viaIdentity.push([name, t]);
   }
+  const lower = opts.lower ?? true;
   const nameOf = (t: Tensor) => t.inputName ?? outName.get(t) ?? `t${t.id}`;
   const nodes: object[] = [];
   const initializers: object[] = [];
@@ -71,7 +79,8 @@ export function toOnnx(graph: Graph, outputs: Record<string, Tensor>, opts: ToOn
       initializers.push(tensorProto(nameOf(n.outputs[0]), v.dtype, v.shape, v.data));
       continue;
     }
-    const lowered = LOWERINGS[n.op]?.(n, n.inputs.map(nameOf), nameOf(n.outputs[0]), (k) => `t${n.id}_${k}`);
+    const args = [n, n.inputs.map(nameOf), nameOf(n.outputs[0]), (k: string) => `t${n.id}_${k}`] as const;
+    const lowered = (lower ? LOWERINGS[n.op]?.(...args) : null) ?? DEFINITIONS[n.op]?.(...args);
     if (lowered) {
       for (const c of lowered.consts) initializers.push(tensorProto(c.name, c.dtype, c.shape, c.data));
       lowered.nodes.forEach((p, i) =>

@@ -63,3 +63,25 @@ test('sums over leading axes (bias gradients) lower to a ones-row MatMul with th
   }
   close((r.all as Float32Array)[0], xs.reduce((a, b) => a + b, 0), 'all');
 });
+
+test('sums over leading and trailing axes (conv bias gradients) lower to a row sum and a ones-row MatMul', async () => {
+  const g = new Graph();
+  const x = g.input('x', [4, 3, 5, 2]);
+  const outs = { bias: sum(x, [0, 2, 3]), keep: sum(x, [0, 3], true) };
+  const f = await engine.compile(g, outs);
+  assert.ok(new TextDecoder('latin1').decode(toOnnx(g, outs)).includes('MatMul'));
+  const xs = rng.normals(new Float32Array(4 * 3 * 5 * 2));
+  const r = await f.run({ x: xs });
+  const at = (a: number, b: number, c: number, d: number) => xs[((a * 3 + b) * 5 + c) * 2 + d];
+  for (let b = 0; b < 3; b++) {
+    let s = 0;
+    for (let a = 0; a < 4; a++) for (let c = 0; c < 5; c++) for (let d = 0; d < 2; d++) s += at(a, b, c, d);
+    assert.ok(Math.abs((r.bias as Float32Array)[b] - s) < 1e-5, `bias[${b}]`);
+    for (let c = 0; c < 5; c++) {
+      let t = 0;
+      for (let a = 0; a < 4; a++) for (let d = 0; d < 2; d++) t += at(a, b, c, d);
+      assert.ok(Math.abs((r.keep as Float32Array)[b * 5 + c] - t) < 1e-5, `keep[${b},${c}]`);
+    }
+  }
+  assert.deepEqual(f.outputs.keep.shape, [1, 3, 5, 1]);
+});

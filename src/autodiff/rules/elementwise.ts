@@ -1,5 +1,5 @@
 import { broadcastAxes } from '../../graph/ops/broadcast.js';
-import { cast, div, greater, less, log, mul, neg, sigmoid, sub, where } from '../../graph/ops/elementwise.js';
+import { add, cast, div, exp, greater, less, log, mul, neg, sigmoid, sub, where } from '../../graph/ops/elementwise.js';
 import { sum } from '../../graph/ops/reduce.js';
 import { reshape } from '../../graph/ops/shape.js';
 import { type Tensor } from '../../graph/tensor.js';
@@ -31,6 +31,9 @@ export const elementwiseRules: Record<string, VjpRule> = {
   // the mask reads the output (y > 0 ⟺ x > 0), so x has no other consumer and ORT can fuse Gemm + Relu
   Relu: ({ y }, gy) => [where(greater(y, 0), gy, zeroLike)],
   LeakyRelu: ({ inputs: [x], attrs }, gy) => [where(greater(x, 0), gy, mul(gy, numAttr(attrs, 'alpha')))],
+  // x ≤ 0: y = α(eˣ − 1), so dy/dx = αeˣ = y + α
+  Elu: ({ inputs: [x], y, attrs }, gy) => [where(greater(x, 0), gy, mul(gy, add(y, numAttr(attrs, 'alpha'))))],
+  Erf: ({ inputs: [x] }, gy) => [mul(gy, mul(exp(neg(mul(x, x))), 2 / Math.sqrt(Math.PI)))],
   Sqrt: ({ y }, gy) => [div(mul(gy, 0.5), y)],
   Abs: ({ inputs: [x] }, gy) => [mul(gy, sub(cast(greater(x, 0)), cast(less(x, 0))))],
   Where: ({ inputs: [c, a, b] }, gy) => [null, unbroadcast(where(c, gy, zeroLike), a.shape), unbroadcast(where(c, zeroLike, gy), b.shape)],

@@ -77,3 +77,31 @@ export function convTranspose2d(x: Tensor, w: Tensor, b?: Tensor, opts: ConvTran
   };
   return emit('ConvTranspose', b ? [x, w, b] : [x, w], attrs, [x.shape[0], cout, ho, wo], 'float32');
 }
+
+/**
+ * Weight gradient of conv2d(x, w, ·, opts) for the output cotangent gy [N,O,H',W']: gw [O,C,kh,kw],
+ * gw[o,c,ky,kx] = Σ_{n,i,j} gy[n,o,i,j] · x_padded[n,c,i·sh+ky, j·sw+kx]. A vaekit op of its own so that
+ * the serializer can write it as one Gemm over im2col(x) (graph/convLowerings.ts); its plain ONNX form is a
+ * dilated Conv with the batch as channels (graph/definitions.ts). Also the weight gradient of a transposed
+ * convolution, with the roles of x and gy swapped.
+ *
+ * @example
+ * convFilterGrad(x, gy, [3, 3], { stride: 2, pad: 1 }) // [B,32,14,14], [B,64,7,7] → [64,32,3,3]
+ */
+export function convFilterGrad(x: Tensor, gy: Tensor, kernel: [number, number], opts: Conv2dOptions = {}): Tensor {
+  needFloat('ConvFilterGrad', x, gy);
+  if (x.rank !== 4 || gy.rank !== 4 || x.shape[0] !== gy.shape[0]) shapeError('ConvFilterGrad', 'x and gy must be [N,C,H,W] and [N,O,H\',W\'] with the same N', x, gy);
+  const [sh, sw] = pair(opts.stride, 1);
+  const pads = quad(opts.pad);
+  const [kh, kw] = kernel;
+  const ho = Math.floor((x.shape[2] + pads[0] + pads[2] - kh) / sh) + 1;
+  const wo = Math.floor((x.shape[3] + pads[1] + pads[3] - kw) / sw) + 1;
+  if (pair(opts.dilation, 1).some((d) => d !== 1)) shapeError('ConvFilterGrad', 'dilation is not supported', x, gy);
+  if (ho !== gy.shape[2] || wo !== gy.shape[3]) shapeError('ConvFilterGrad', `a ${kh}x${kw} window with these strides and pads gives ${ho}x${wo} positions, gy has ${gy.shape[2]}x${gy.shape[3]}`, x, gy);
+  const attrs = {
+    kernel_shape: { kind: 'ints' as const, v: [kh, kw] },
+    strides: { kind: 'ints' as const, v: [sh, sw] },
+    pads: { kind: 'ints' as const, v: pads },
+  };
+  return emit('ConvFilterGrad', [x, gy], attrs, [gy.shape[1], x.shape[1], kh, kw], 'float32');
+}

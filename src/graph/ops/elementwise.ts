@@ -41,6 +41,23 @@ export const tanh = (x: Tensor): Tensor => unary('Tanh', x);
 export const relu = (x: Tensor): Tensor => unary('Relu', x);
 /** x for x ≥ 0, αx otherwise. @example leakyRelu(h, 0.2) */
 export const leakyRelu = (x: Tensor, alpha = 0.01): Tensor => unary('LeakyRelu', x, { alpha: { kind: 'float', v: alpha } });
+/** x for x > 0, α(eˣ − 1) otherwise (ONNX Elu; PyTorch's nn.ELU). @example elu(h) */
+export const elu = (x: Tensor, alpha = 1): Tensor => unary('Elu', x, { alpha: { kind: 'float', v: alpha } });
+/** Gauss error function erf(x) = 2/√π ∫₀ˣ e^{−t²} dt (ONNX Erf). @example erf(div(x, Math.SQRT2)) */
+export const erf = (x: Tensor): Tensor => unary('Erf', x);
+
+/**
+ * GELU, exact form: x·Φ(x) = ½·x·(1 + erf(x/√2)), as PyTorch's nn.GELU() default (approximate='none').
+ * Written as Div → Erf → Add → Mul → Mul, the pattern ONNX Runtime fuses into one Gelu kernel; the gradient
+ * comes from those ops' rules.
+ *
+ * @example
+ * gelu(h) // [B,400] → [B,400]
+ */
+export function gelu(x: Tensor): Tensor {
+  return mul(mul(x, add(erf(div(x, Math.SQRT2)), 1)), 0.5);
+}
+
 /** √x. @example sqrt(v) */
 export const sqrt = (x: Tensor): Tensor => unary('Sqrt', x);
 /** |x|. @example abs(diff) */

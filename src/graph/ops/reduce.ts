@@ -1,6 +1,6 @@
 import { type Tensor } from '../tensor.js';
 import { stopGradient, sub, exp, log, add, mul } from './elementwise.js';
-import { emit, needFloat, normAxes } from './core.js';
+import { emit, needFloat, normAxes, shapeError } from './core.js';
 import { reshape } from './shape.js';
 
 function reduced(x: Tensor, axes: number[], keepdims: boolean): number[] {
@@ -60,6 +60,21 @@ export function mean(x: Tensor, axes?: number | readonly number[], keepdims = fa
   const ax = normAxes('mean', axes, x);
   const n = ax.reduce((p, a) => p * x.shape[a], 1);
   return mul(sum(x, ax, keepdims), 1 / n);
+}
+
+/**
+ * Variance over axes: the mean of (x − mean)², divided by n − 1 instead of n when `unbiased` (Bessel's
+ * correction, as PyTorch's batch norm uses for its running variance). Batch norm normalizes with the biased one.
+ *
+ * @example
+ * variance(h, [0, 2, 3], true) // [B,C,H,W] → [1,C,1,1]: batch-norm statistics
+ */
+export function variance(x: Tensor, axes?: number | readonly number[], keepdims = false, unbiased = false): Tensor {
+  const ax = normAxes('variance', axes, x);
+  const n = ax.reduce((p, a) => p * x.shape[a], 1);
+  if (unbiased && n < 2) shapeError('variance', `the unbiased variance needs at least 2 values per group, got ${n}`, x);
+  const d = sub(x, mean(x, ax, true));
+  return mul(sum(mul(d, d), ax, keepdims), 1 / (unbiased ? n - 1 : n));
 }
 
 /**
