@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { VaekitError } from '../errors.js';
-import { decodeNpy, npyHeaderSize, npyLabels, NPY_ITEM_SIZE, parseNpyHeader } from '../data/npy.js';
+import { decodeNpy, npyHeaderSize, npyLabels, NPY_ITEM_SIZE, parseNpyHeader, type NpyHeader } from '../data/npy.js';
 import { npyRowLayout } from '../data/npyRows.js';
 import { checkIndices, type RowDataset } from '../data/rowDataset.js';
 
@@ -44,10 +44,29 @@ export function openNpyDataset(file: string, opts: NpyDatasetOptions = {}): RowD
   }
 }
 
+/**
+ * The header of an `.npy` file, reading only the header bytes.
+ *
+ * @example
+ * readNpyFileHeader('big.npy'); // { dtype: 'uint8', shape: [5000000, 1, 28, 28], dataOffset: 128, dataBytes: … }
+ */
+export function readNpyFileHeader(file: string): NpyHeader {
+  const fd = openSync(file, 'r');
+  try {
+    return headerOf(fd, file, fstatSync(fd).size);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function headerOf(fd: number, file: string, size: number): NpyHeader {
+  const head = readAt(fd, file, new Uint8Array(Math.min(size, 12)), 0);
+  return parseNpyHeader(readAt(fd, file, new Uint8Array(Math.min(size, npyHeaderSize(head, file))), 0), file);
+}
+
 function npyFileDataset(fd: number, file: string, opts: NpyDatasetOptions): RowDataset {
   const size = fstatSync(fd).size;
-  const head = readAt(fd, file, new Uint8Array(Math.min(size, 12)), 0);
-  const header = parseNpyHeader(readAt(fd, file, new Uint8Array(Math.min(size, npyHeaderSize(head, file))), 0), file);
+  const header = headerOf(fd, file, size);
   const L = npyRowLayout(header.shape, header.dtype, file, opts.channelsLast);
   const item = NPY_ITEM_SIZE[header.dtype];
   const rowBytes = L.rowElems * item;
