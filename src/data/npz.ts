@@ -18,13 +18,16 @@ const MAX_DEFLATE_RATIO = 1032;
  * const { x_train, y_train } = decodeNpz(await readFile('mnist.npz'), 'mnist.npz');
  */
 export function decodeNpz(bytes: Uint8Array, source: string, names?: readonly string[]): Record<string, NpyArray> {
+  checkEndRecord(bytes, source);
   let total = 0;
   let files: Record<string, Uint8Array>;
   try {
     files = unzipSync(bytes, {
       filter: (f) => {
         if (!f.name.endsWith('.npy') || (names && !names.includes(f.name.slice(0, -4)))) return false;
-        const claims = f.compression === 0 ? f.originalSize === f.size : f.originalSize <= f.size * MAX_DEFLATE_RATIO + 1024;
+        // fflate allocates originalSize before inflating: it must be plausible for the bytes actually present
+        const stored = Math.min(f.size, bytes.length);
+        const claims = f.compression === 0 ? f.originalSize === f.size && f.size <= bytes.length : f.originalSize <= stored * MAX_DEFLATE_RATIO + 1024;
         total += f.originalSize;
         if (!claims || f.originalSize > MAX_NPY_IN_MEMORY_BYTES || total > MAX_NPY_IN_MEMORY_BYTES) {
           throw new VaekitError(
@@ -55,6 +58,7 @@ export function decodeNpz(bytes: Uint8Array, source: string, names?: readonly st
  * npzNames(bytes, 'mnist.npz'); // ['x_train', 'y_train', 'x_test', 'y_test']
  */
 export function npzNames(bytes: Uint8Array, source: string): string[] {
+  checkEndRecord(bytes, source);
   const names: string[] = [];
   try {
     unzipSync(bytes, { filter: (f) => (f.name.endsWith('.npy') && names.push(f.name.slice(0, -4)), false) });
@@ -62,6 +66,27 @@ export function npzNames(bytes: Uint8Array, source: string): string[] {
     throw new VaekitError(`.npz file ${source}: not a readable zip archive (${e instanceof Error ? e.message : String(e)}); save it with numpy.savez`, 'E_DATA');
   }
   return names;
+}
+
+/**
+ * A zip ends with an end-of-central-directory record (PK\x05\x06, 22 bytes plus a comment of at most
+ * 65535) holding the entry count (uint16 at +10, or uint64 at +32 of the zip64 record its locator points to).
+ * Checked here because fflate is slow on short non-zip input and walks as many entries as the count claims.
+ */
+function checkEndRecord(bytes: Uint8Array, source: string): void {
+  const fail = (what: string) => new VaekitError(`.npz file ${source}: ${what}; save it with numpy.savez`, 'E_DATA');
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let e = bytes.length - 22;
+  while (e >= 0 && e >= bytes.length - 22 - 0xffff && v.getUint32(e, true) !== 0x06054b50) e--;
+  if (e < 0 || e < bytes.length - 22 - 0xffff) throw fail(`not a zip archive (no end-of-central-directory record in its last bytes; ${bytes.length} bytes)`);
+  let count = v.getUint16(e + 10, true);
+  if (count === 0xffff && e >= 20 && v.getUint32(e - 20, true) === 0x07064b50) {
+    const z = Number(v.getBigUint64(e - 12, true)); // zip64 end record offset, from the locator
+    if (z + 40 > bytes.length || v.getUint32(z, true) !== 0x06064b50) throw fail(`the zip64 end record offset ${z} (read at byte ${e - 12}) is not a zip64 record`);
+    count = Number(v.getBigUint64(z + 32, true));
+  }
+  // each central-directory entry takes at least 46 bytes
+  if (count * 46 > bytes.length) throw fail(`the end record at byte ${e} claims ${count} entries, more than ${bytes.length} bytes can hold`);
 }
 
 /**

@@ -116,7 +116,7 @@ np.save(f'{d}/ok.npy', np.arange(10, dtype=np.float32).reshape(5, 2))`,
     assert.throws(() => decodeNpy(Buffer.concat([ok, Buffer.of(1)]), 'long.npy'), refused(/long\.npy: 1 unexpected bytes after the data, from byte 168/));
     assert.throws(() => decodeNpy(ok.subarray(0, 40), 'head.npy'), refused(/head\.npy: truncated: the header ends at byte 128 but the file has 40 bytes/));
     assert.throws(() => decodeNpy(Buffer.from('PK\x03\x04 not npy'), 'x.npz'), refused(/x\.npz: not an \.npy file: byte 0 is 0x50/));
-    assert.throws(() => decodeNpz(ok, 'ok.npy'), refused(/ok\.npy: not a readable zip archive/));
+    assert.throws(() => decodeNpz(ok, 'ok.npy'), refused(/ok\.npy: not a zip archive \(no end-of-central-directory record/));
   } finally {
     rmSync(dir, { recursive: true });
   }
