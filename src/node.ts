@@ -9,6 +9,12 @@ export * from './node/modelDir.js';
 export * from './node/checkpointFiles.js';
 export * from './node/fashionMnist.js';
 export * from './node/svgToPng.js';
+export * from './node/npyFileDataset.js';
+export * from './node/npyWriter.js';
+export * from './node/imageFolder.js';
+export * from './node/imageCache.js';
+export * from './node/decodeImage.js';
+export * from './node/openDataSource.js';
 
 /**
  * An Engine over onnxruntime-node; threads default to the machine's cores.

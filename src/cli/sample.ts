@@ -1,10 +1,11 @@
-/** `vaekit sample`: a grid of images decoded from prior draws z ~ N(0, I). */
+/** `vaekit sample`: a grid of images (or an .npy array) decoded from prior draws z ~ N(0, I). */
 import { type Command } from 'commander';
+import { encodeNpy } from '../data/npy.js';
 import { Prng } from '../random/prng.js';
 import { imageGrid } from '../viz/imageGrid.js';
 import { loadModel, makeEngine } from './common.js';
 import { addJsonOption, addModelOptions, intArg } from './options.js';
-import { checkGridSize, print, printJson, writeGridPng } from './output.js';
+import { checkGridSize, print, printJson, requireExtension, writeGridPng, writeOutput } from './output.js';
 
 interface SampleFlags {
   model: string;
@@ -24,17 +25,25 @@ interface SampleFlags {
 export function registerSample(program: Command): void {
   const cmd = program
     .command('sample')
-    .description('decode prior samples z ~ N(0, I) into a grid of images (pixel means E[x|z])')
+    .description('decode prior samples z ~ N(0, I) into a grid of images, or a float32 .npy [n, ...shape] (pixel means E[x|z])')
     .option('--n <n>', 'number of samples', intArg(1), 64)
     .option('--seed <n>', 'random seed of the draws', intArg(0), 1)
-    .requiredOption('--out <file.png>', 'output PNG');
+    .requiredOption('--out <file>', 'output .png grid or .npy array');
   addJsonOption(addModelOptions(cmd)).action((o: SampleFlags) => sample(o));
 }
 
 async function sample(o: SampleFlags): Promise<void> {
+  const ext = requireExtension('--out', o.out, ['.png', '.npy']);
   const m = loadModel(o.model, makeEngine(o.threads));
   checkGridSize('--n', o.n, (n) => ({ tiles: n, cols: Math.ceil(Math.sqrt(n)) }), m.shape);
   const images = await m.model.sample(o.n, new Prng(o.seed)); // [n, D]
+  if (ext === '.npy') {
+    const shape = [o.n, ...m.shape];
+    writeOutput(o.out, encodeNpy({ dtype: 'float32', shape, data: images }));
+    if (o.json) printJson({ out: o.out, n: o.n, seed: o.seed, shape });
+    else print(`wrote ${o.out}: ${o.n} prior samples, float32 [${shape.join(', ')}]`);
+    return;
+  }
   const cols = Math.ceil(Math.sqrt(o.n));
   const size = writeGridPng(o.out, imageGrid(images, { h: m.shape[0], w: m.shape[1], cols }));
   if (o.json) printJson({ out: o.out, n: o.n, seed: o.seed, ...size });

@@ -1,7 +1,8 @@
 /**
  * PNG bytes ⇄ pixels, isomorphic (fast-png: pure JS, no `node:*`).
  * Encoding writes 8-bit grey/RGB/RGBA; decoding accepts any PNG (grey, grey+alpha, RGB, RGBA,
- * palette, 1–16 bits) and returns one grey channel in [0, 1], the form every vaekit model reads.
+ * palette, 1–16 bits) and returns one grey channel in [0, 1] (`decodePng`) or 8-bit grey or RGB
+ * (`decodePng8`, for image folders).
  */
 import { convertIndexedToRgb, decode, encode, hasPngSignature, type DecodedPng } from 'fast-png';
 import { VaekitError } from '../errors.js';
@@ -60,6 +61,37 @@ export function encodePng(img: RasterImage): Uint8Array {
  * const img = decodePng(await readFile('digit.png'), 'digit.png'); // { width: 28, height: 28, data: Float32Array(784) }
  */
 export function decodePng(bytes: Uint8Array, source: string, opts: { background?: number } = {}): GreyImage {
+  const { width, height, channels, values, c, max } = readPng(bytes, source);
+  const background = opts.background ?? 0;
+  const out = new Float32Array(width * height);
+  for (let i = 0; i < out.length; i++) out[i] = toGrey(values, i * c, c, max, background);
+  return { width, height, channels, data: out };
+}
+
+/**
+ * Decode PNG bytes to 8-bit pixels with `channels` = 1 (grey, as {@link decodePng}) or 3 (RGB; grey files
+ * are replicated), [height, width, channels] interleaved. Alpha is composited over black.
+ *
+ * @example
+ * const img = decodePng8(bytes, 'cat.png', 3); // { width, height, channels: 3, data: Uint8Array(w*h*3) }
+ */
+export function decodePng8(bytes: Uint8Array, source: string, channels: 1 | 3): { width: number; height: number; channels: 1 | 3; data: Uint8Array } {
+  const { width, height, values, c, max } = readPng(bytes, source);
+  const data = new Uint8Array(width * height * channels);
+  for (let i = 0; i < width * height; i++) {
+    const o = i * c;
+    if (channels === 1) {
+      data[i] = Math.round(toGrey(values, o, c, max, 0) * 255);
+      continue;
+    }
+    const a = c === 2 || c === 4 ? values[o + c - 1] / max : 1; // composited over black
+    for (let k = 0; k < 3; k++) data[i * 3 + k] = Math.round((values[o + (c >= 3 ? k : 0)] / max) * a * 255);
+  }
+  return { width, height, channels, data };
+}
+
+/** Decodes and unpacks: `values` holds `c` samples per pixel (palette expanded), each in 0..max. */
+function readPng(bytes: Uint8Array, source: string): { width: number; height: number; channels: number; values: ArrayLike<number>; c: number; max: number } {
   if (!hasPngSignature(bytes)) {
     throw new VaekitError(`${source}: not a PNG file (the first 8 bytes are not the PNG signature); give a .png image`, 'E_DATA');
   }
@@ -75,19 +107,10 @@ export function decodePng(bytes: Uint8Array, source: string, opts: { background?
     throw new VaekitError(`${source}: unreadable PNG (${why}); the file is truncated or corrupted, re-export it`, 'E_DATA');
   }
   const { width, height } = png;
-  const background = opts.background ?? 0;
-  const out = new Float32Array(width * height);
-  if (rgb) {
-    const c = png.palette![0]?.length ?? 3; // 3 = RGB, 4 = RGBA (tRNS present)
-    for (let i = 0; i < out.length; i++) out[i] = toGrey(rgb, i * c, c, 255, background);
-    return { width, height, channels: png.channels, data: out };
-  }
-  const c = png.channels;
-  const max = 2 ** png.depth - 1;
+  if (rgb) return { width, height, channels: png.channels, values: rgb, c: png.palette![0]?.length ?? 3, max: 255 }; // 3 = RGB, 4 = RGBA (tRNS)
   // Depths 1/2/4 exist only for one-channel grey; fast-png leaves them packed, each row byte-aligned.
   const values = png.depth < 8 ? unpackRows(png.data as Uint8Array, width, height, png.depth) : png.data;
-  for (let i = 0; i < out.length; i++) out[i] = toGrey(values, i * c, c, max, background);
-  return { width, height, channels: c, data: out };
+  return { width, height, channels: png.channels, values, c: png.channels, max: 2 ** png.depth - 1 };
 }
 
 /** Largest image decodePng accepts: 2²⁶ pixels (8192×8192), far above any VAE input. */

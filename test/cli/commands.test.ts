@@ -11,6 +11,7 @@ import { DEFAULT_FASHION_MNIST_DIR } from '../../src/node/fashionMnist.js';
 import { saveModelDir } from '../../src/node/modelDir.js';
 import { Prng } from '../../src/random/prng.js';
 import { decodePng, encodePng } from '../../src/viz/png.js';
+import { numpy, numpyMissing } from '../helpers/numpy.js';
 import { cli, lines, ONE_THREAD, pngSize, show, side, tmp, TINY, writeDigitsDir, type CliResult } from './helpers.js';
 
 const dir = tmp();
@@ -104,6 +105,35 @@ describe('model commands', { concurrency: 2 }, () => {
     assert.ok(r.nll <= r.negElbo + 3 * r.nllStdErr, `IS-NLL ${r.nll} should not exceed the −ELBO ${r.negElbo}`);
     const logged = JSON.parse(lines(path.join(run, 'metrics.jsonl'))[0]).test;
     assert.equal(r.negElbo, logged.negElbo, 'same weights, data binarization and noise as the trainer');
+  });
+
+  test('encode --out .npz/.npy and sample --out .npy write arrays numpy reads, equal to the CSV and PNG outputs', { skip: numpyMissing() }, async () => {
+    ok((await both(['encode', '--model', run, '--out', out('codes.npz')], ['encode', '--model', run, '--out', out('codes2.csv')]))[0]);
+    const [s, g] = await both(['sample', '--model', run, '--n', '9', '--seed', '4', '--out', out('samples.npy')], ['sample', '--model', run, '--n', '9', '--seed', '4', '--out', out('samples9.png')]);
+    ok(s);
+    ok(g);
+    ok(await cli(['encode', '--model', run, '--out', out('mu.npy'), ...ONE_THREAD]));
+    const got = JSON.parse(
+      numpy(
+        `z = np.load(sys.argv[1]); s = np.load(sys.argv[2]); m = np.load(sys.argv[3])
+print(json.dumps({'mu': z['mu'].tolist(), 'logvar': z['logvar'].tolist(), 'labels': z['labels'].tolist(), 'same': bool(np.array_equal(m, z['mu'])), 'dtype': str(s.dtype), 'samples': s.tolist()}))`,
+        [out('codes.npz'), out('samples.npy'), out('mu.npy')],
+      ),
+    );
+    const rows = lines(out('codes2.csv')).slice(1).map((r) => r.split(',').map(Number));
+    assert.equal(got.mu.length, rows.length);
+    assert.ok(got.same, 'mu.npy equals the mu in the .npz');
+    rows.forEach((r, i) => {
+      assert.equal(got.labels[i], r[1]);
+      [...got.mu[i], ...got.logvar[i]].forEach((v: number, j: number) => assert.equal(Number(Math.fround(v).toPrecision(9)), r[2 + j], `row ${i} column ${j}`));
+    });
+    // the PNG grid of the same draws holds round(255 v) of each sample: 3 columns of 28×28 tiles, pad 2
+    assert.equal(got.dtype, 'float32');
+    const grid = decodePng(readFileSync(out('samples9.png')), 'samples9.png');
+    (got.samples as number[][][]).forEach((img, k) => {
+      const [r, c] = [Math.floor(k / 3), k % 3];
+      img.forEach((row, y) => row.forEach((v, x) => assert.equal(Math.round(grid.data[(2 + r * 30 + y) * grid.width + 2 + c * 30 + x] * 255), Math.round(v * 255))));
+    });
   });
 
   test('score writes one row per example, flags the top 10% and reports AUC for the anomalous labels', async () => {

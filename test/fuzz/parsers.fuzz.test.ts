@@ -11,6 +11,10 @@ import { parseVaeConfig } from '../../src/models/vaeConfig.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpointCodec.js';
 import { parseTrainConfig } from '../../src/train/trainConfig.js';
 import { decodePng, encodePng } from '../../src/viz/png.js';
+import { decodeNpy, encodeNpy, type NpyArray } from '../../src/data/npy.js';
+import { decodeNpz, encodeNpz } from '../../src/data/npz.js';
+import { npyArrayDataset } from '../../src/data/npyRows.js';
+import { unzipSync, zipSync } from 'fflate';
 
 /**
  * Seeded, time-bounded fuzzing of the byte parsers. Each target starts from valid files (seeds), applies
@@ -271,6 +275,105 @@ const JSON_STRUCTURED: Record<string, Mutator> = {
   },
 };
 
+
+// ---- .npy / .npz -------------------------------------------------------------------------------------
+
+const NPY_ARRAYS = (): NpyArray[] => [
+  { dtype: 'uint8', shape: [3, 2, 2], data: Uint8Array.from({ length: 12 }, (_, i) => i * 20) },
+  { dtype: 'float32', shape: [2, 3], data: Float32Array.of(0.5, -1, 2, 3e38, -0, 1e-40) },
+  { dtype: 'float64', shape: [1, 2, 2, 1], data: Float64Array.of(Math.PI, -1, 0, 1e300) },
+  { dtype: 'int64', shape: [3], data: BigInt64Array.of(0n, 7n, -1n) },
+  { dtype: 'int32', shape: [], data: Int32Array.of(42) },
+];
+
+/** Header texts numpy could have written, or nearly: odd dtypes, orders, shapes and syntax. */
+const NPY_HEADER_TEXT = [
+  "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }",
+  "{'descr': '>f8', 'fortran_order': False, 'shape': (1,), }",
+  "{'descr': '<i2', 'fortran_order': False, 'shape': (3,), }",
+  "{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,), }",
+  "{'descr': '|u1', 'fortran_order': False, 'shape': (99999999999, 99999999999), }",
+  "{'descr': '|u1', 'fortran_order': False, 'shape': (9007199254740993,), }",
+  "{'descr': '|u1', 'fortran_order': False, 'shape': (-1,), }",
+  "{'descr': '|u1', 'fortran_order': False, 'shape': (3, 2, 2) }",
+  "{'descr': '|u1', 'shape': (12,), }",
+  "{'descr': '|u1', 'fortran_order': False, 'shape': (12,), 'extra': 'x'}",
+  "{'descr': '<f4' 'fortran_order': False}",
+  "{'descr': '|u1', 'fortran_order': False, 'shape': (0,), }",
+  '{"descr": "|u1", "fortran_order": False, "shape": (12L,), }',
+  '',
+];
+
+const NPY_STRUCTURED: Record<string, Mutator> = {
+  headerText(b, rng) {
+    const text = pick(rng, NPY_HEADER_TEXT);
+    const head = new Uint8Array(10 + text.length + 1);
+    head.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
+    new DataView(head.buffer).setUint16(8, text.length + 1, true);
+    for (let i = 0; i < text.length; i++) head[10 + i] = text.charCodeAt(i);
+    head[head.length - 1] = 0x0a;
+    const dataAt = b.length >= 10 ? 10 + new DataView(b.buffer, b.byteOffset).getUint16(8, true) : b.length;
+    return concat(head, b.subarray(Math.min(dataAt, b.length)));
+  },
+  headerLength(b, rng) {
+    const c = copy(b);
+    if (c.length >= 12) {
+      const v = new DataView(c.buffer);
+      if (rng.uniform() < 0.5) v.setUint16(8, pick(rng, [0, 1, 5, 117, 118, 0xffff]), true);
+      else (c[6] = pick(rng, [0, 1, 2, 3, 4, 255])), v.setUint32(8, pick(rng, NASTY_U32), true);
+    }
+    return c;
+  },
+};
+
+const npzSeeds = () => [
+  encodeNpz({ x: NPY_ARRAYS()[0], y: NPY_ARRAYS()[3] }),
+  encodeNpz({ a: NPY_ARRAYS()[1], b: NPY_ARRAYS()[2] }, { compress: true }),
+];
+
+const NPZ_STRUCTURED: Record<string, Mutator> = {
+  /** Mutates one member's .npy bytes and re-zips, so damaged arrays reach the .npy parser through the zip. */
+  insideZip(b, rng) {
+    let files: Record<string, Uint8Array>;
+    try {
+      files = unzipSync(b);
+    } catch {
+      return b;
+    }
+    const names = Object.keys(files);
+    if (names.length === 0) return b;
+    const name = pick(rng, names);
+    const all = { ...GENERIC, ...NPY_STRUCTURED };
+    files[name] = pick(rng, Object.values(all))(copy(files[name]), rng);
+    return copy(zipSync(files, { level: 0 })); // stored: deflating here would cost more than the parse
+  },
+  /** Overwrites a size field of a zip header (local or central) with a hostile value. */
+  zipSizes(b, rng) {
+    const c = copy(b);
+    const sig = rng.uniform() < 0.5 ? [0x50, 0x4b, 0x03, 0x04] : [0x50, 0x4b, 0x01, 0x02];
+    for (let i = 0; i + 30 < c.length; i++) {
+      if (c[i] === sig[0] && c[i + 1] === sig[1] && c[i + 2] === sig[2] && c[i + 3] === sig[3] && rng.uniform() < 0.5) {
+        const off = sig[2] === 3 ? pick(rng, [18, 22]) : pick(rng, [20, 24]);
+        new DataView(c.buffer).setUint32(i + off, pick(rng, NASTY_U32), true);
+      }
+    }
+    return c;
+  },
+};
+
+function checkNpy(result: unknown): void {
+  const a = result as NpyArray;
+  assert.equal(a.data.length, a.shape.reduce((p, d) => p * d, 1), 'data length = prod(shape)');
+  // data arrays must also convert to model rows or be refused cleanly
+  if (a.dtype !== 'int32' && a.dtype !== 'int64' && a.shape.length >= 2 && a.data.length > 0) {
+    try {
+      npyArrayDataset('fuzz', a);
+    } catch (e) {
+      if (!(e instanceof VaekitError)) throw e;
+    }
+  }
+}
+
 // ---- the table ---------------------------------------------------------------------------------------
 
 /** Mutates the IDX inside a gzip member, then recompresses, so gzip-wrapped inputs reach the IDX parser. */
@@ -322,6 +425,14 @@ const TARGETS: Target[] = [
     parse: (b) => decodeCheckpoint(b, 'fuzz/checkpoint.safetensors'),
     check: (r) => checkModel({ meta: { model: (r as ReturnType<typeof decodeCheckpoint>).model }, params: (r as ReturnType<typeof decodeCheckpoint>).state.train.params }),
     mutators: ST_STRUCTURED,
+  },
+  { name: 'npy', seeds: () => NPY_ARRAYS().map(encodeNpy), parse: (b) => decodeNpy(b, 'fuzz.npy'), check: checkNpy, mutators: NPY_STRUCTURED },
+  {
+    name: 'npz',
+    seeds: npzSeeds,
+    parse: (b) => decodeNpz(b, 'fuzz.npz'),
+    check: (r) => Object.values(r as Record<string, NpyArray>).forEach(checkNpy),
+    mutators: NPZ_STRUCTURED,
   },
   {
     name: 'png',

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decode, encode } from 'fast-png';
 import { imageGrid, rowsGrid, encodePng, decodePng } from '../../src/viz/imageGrid.js';
+import { decodePng8 } from '../../src/viz/png.js';
 import { VaekitError } from '../../src/errors.js';
 
 // 3 images of 2×3 pixels; image k pixel p has value (10k + p) / 40, so every pixel is distinct
@@ -50,7 +51,7 @@ test('rowsGrid: one grid row per array, ragged rows end in padding', () => {
 });
 
 test('grid errors are VaekitErrors that say what was expected', () => {
-  assert.throws(() => imageGrid(new Float32Array(7), { h: 2, w: 3 }), (e) => e instanceof VaekitError && /N\*h\*w/.test(e.message));
+  assert.throws(() => imageGrid(new Float32Array(7), { h: 2, w: 3 }), (e) => e instanceof VaekitError && /N\*c\*h\*w/.test(e.message));
   assert.throws(() => imageGrid(Float32Array.from([0, NaN]), { h: 1, w: 1 }), (e) => e instanceof VaekitError && /NaN/.test(e.message));
   assert.throws(() => rowsGrid([new Float32Array(5)], { h: 2, w: 2 }), VaekitError);
   assert.throws(() => rowsGrid([], { h: 2, w: 2 }), VaekitError);
@@ -108,4 +109,36 @@ test('decodePng names the source when the file is not a readable PNG', () => {
   garbage.fill(7, 40); // keep signature and IHDR, trash the compressed pixels
   assert.throws(() => decodePng(garbage, 'bad.png'), (e) => e instanceof VaekitError && /bad\.png: unreadable/.test(e.message));
   assert.throws(() => decodePng(new TextEncoder().encode('GIF89a....'), 'x.gif'), (e) => e instanceof VaekitError && /x\.gif: not a PNG/.test(e.message));
+});
+
+test('RGB grids: planar [n, 3, h, w] images become interleaved RGB tiles that a PNG decoder reads back', () => {
+  // 5 images of 3 channels, 2×3 pixels; every value distinct: image k, channel ch, pixel p = (30k + 6ch + p) / 150
+  const rgb = Float32Array.from({ length: 5 * 3 * h * w }, (_, i) => i / 150);
+  const g = imageGrid(rgb, { h, w, c: 3, cols: 2, pad: 1, padValue: 0 });
+  assert.deepEqual([g.width, g.height, g.channels], [2 * (w + 1) + 1, 3 * (h + 1) + 1, 3]);
+  const raw = decode(encodePng(g)); // fast-png's decoder: the independent reader
+  assert.deepEqual([raw.channels, raw.width, raw.height], [3, g.width, g.height]);
+  for (let k = 0; k < 5; k++) {
+    const [r, c] = [Math.floor(k / 2), k % 2];
+    for (let ch = 0; ch < 3; ch++) {
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          const at = ((1 + r * (h + 1) + y) * g.width + 1 + c * (w + 1) + x) * 3 + ch;
+          assert.equal(raw.data[at], byte(rgb[k * 3 * h * w + ch * h * w + y * w + x]), `image ${k} channel ${ch} pixel (${y}, ${x})`);
+        }
+      }
+    }
+  }
+  // the empty sixth cell and the padding are black in all three channels
+  assert.deepEqual(Array.from(raw.data.subarray(0, 3 * g.width)), new Array(3 * g.width).fill(0));
+  assert.throws(() => imageGrid(rgb.subarray(1), { h, w, c: 3 }), (e) => e instanceof VaekitError && /N\*c\*h\*w for c=3/.test(e.message));
+  assert.throws(() => rowsGrid([rgb], { h, w, c: 2 as 3 }), (e) => e instanceof VaekitError && /c must be 1 \(grey\) or 3/.test(e.message));
+});
+
+test('decodePng8 gives 8-bit RGB (grey replicated, alpha over black) or grey', () => {
+  const rgba = encode({ width: 3, height: 1, channels: 4, depth: 8, data: Uint8Array.from([10, 20, 30, 255, 200, 100, 50, 0, 255, 255, 255, 51]) });
+  assert.deepEqual(Array.from(decodePng8(rgba, 'a.png', 3).data), [10, 20, 30, 0, 0, 0, 51, 51, 51]);
+  assert.deepEqual(Array.from(decodePng8(rgba, 'a.png', 1).data), [Math.round(0.299 * 10 + 0.587 * 20 + 0.114 * 30), 0, 51]);
+  const grey = encode({ width: 2, height: 1, channels: 1, depth: 16, data: Uint16Array.from([65535, 257 * 7]) });
+  assert.deepEqual(Array.from(decodePng8(grey, 'g.png', 3).data), [255, 255, 255, 7, 7, 7]);
 });

@@ -1,0 +1,130 @@
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { VaekitError } from '../errors.js';
+import { npyLabels } from '../data/npy.js';
+import { npyArrayDataset } from '../data/npyRows.js';
+import { decodeNpz, npzNames } from '../data/npz.js';
+import { type PixelPreprocessing } from '../data/preprocessing.js';
+import { type RowDataset } from '../data/rowDataset.js';
+import { splitDataset } from '../data/subsetDataset.js';
+import { type ImageCacheReport } from './imageCache.js';
+import { openImageFolder } from './imageFolder.js';
+import { openNpyDataset, readNpyFileHeader, readNpyLabels } from './npyFileDataset.js';
+
+/**
+ * The one entry point the CLI calls for `--data PATH`: a folder of images, an `.npy` (read from disk), an
+ * `.npz` (loaded into memory), or a type another module registers in {@link DATA_SOURCE_OPENERS} (CSV).
+ */
+
+/** Options of {@link openDataSource}; each maps to a CLI flag. */
+export interface DataSourceOptions {
+  /** `--channels-last`: a 4-d array is [N, H, W, C]. */
+  channelsLast?: boolean;
+  /** `--labels FILE.npy`: integer labels of an `.npy` source. */
+  labels?: string;
+  /** `.npz` array names; defaults try x_train/x/X/images/data, y_train/y/labels, x_test, y_test. */
+  npzKeys?: { x?: string; y?: string; xTest?: string; yTest?: string };
+  /** `--image-size`, `--channels`, `--on-bad`, `--cache-dir` for image folders. */
+  imageSize?: [number, number];
+  channels?: 1 | 3;
+  onBad?: 'skip' | 'fail';
+  cacheDir?: string;
+  /** `--test-fraction`: hold out this seeded fraction when the source has no test split (default: none). */
+  testFraction?: number;
+  /** Seed of the held-out split (default 0). */
+  seed?: number;
+  /** Image decoding progress (done, total). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** An opened source: the datasets, how stored values became model inputs, and what the image cache did. */
+export interface DataSource {
+  train: RowDataset;
+  test?: RowDataset;
+  preprocessing: PixelPreprocessing;
+  images?: ImageCacheReport;
+}
+
+/** Opens one kind of file; CSV registers `'.csv'` here. */
+export type DataSourceOpener = (file: string, opts: DataSourceOptions) => Promise<Omit<DataSource, 'test'> & { test?: RowDataset }>;
+
+/**
+ * Openers by file extension.
+ *
+ * @example
+ * const open = DATA_SOURCE_OPENERS['.npy'];
+ */
+export const DATA_SOURCE_OPENERS: Readonly<Record<string, DataSourceOpener>> = {
+  '.npy': openNpySource,
+  '.npz': openNpzSource,
+  // '.csv': openCsvSource, (the CSV engineer's opener)
+};
+
+/**
+ * Opens `--data PATH`, holding out `opts.testFraction` when the source has no test split.
+ *
+ * @example
+ * const { train, test, preprocessing } = await openDataSource('faces.npy', { channelsLast: true, testFraction: 0.1, seed: 1 });
+ */
+export async function openDataSource(file: string, opts: DataSourceOptions = {}): Promise<DataSource> {
+  const st = statSync(file, { throwIfNoEntry: false });
+  if (!st) throw new VaekitError(`--data ${file}: no such file or folder`, 'E_DATA');
+  let src: DataSource;
+  if (st.isDirectory()) {
+    src = await openImageSource(file, opts);
+  } else {
+    const ext = path.extname(file).toLowerCase();
+    const open = DATA_SOURCE_OPENERS[ext];
+    if (!open) throw new VaekitError(`--data ${file}: unknown type '${ext}'; give a folder of images, or a file ending in ${Object.keys(DATA_SOURCE_OPENERS).join(', ')}`, 'E_DATA');
+    src = await open(file, opts);
+  }
+  if (src.test || opts.testFraction === undefined || opts.testFraction === 0) return src;
+  return { ...src, ...splitDataset(src.train, opts.testFraction, opts.seed ?? 0) };
+}
+
+async function openImageSource(dir: string, opts: DataSourceOptions): Promise<DataSource> {
+  const { dataset, imageSize, channels, report } = await openImageFolder(dir, opts);
+  const preprocessing: PixelPreprocessing = {
+    kind: 'pixels',
+    source: 'images',
+    scale: 1 / 255,
+    dtype: 'uint8',
+    channelsLast: false,
+    shape: [...dataset.shape],
+    image: { size: imageSize, channels, fit: 'cover' },
+  };
+  return { train: dataset, preprocessing, images: report };
+}
+
+async function openNpySource(file: string, opts: DataSourceOptions): Promise<DataSource> {
+  const labels = opts.labels === undefined ? undefined : readNpyLabels(opts.labels);
+  const train = openNpyDataset(file, { channelsLast: opts.channelsLast, labels });
+  return { train, preprocessing: pixelRecord('npy', readNpyFileHeader(file).dtype, train, opts.channelsLast) };
+}
+
+async function openNpzSource(file: string, opts: DataSourceOptions): Promise<DataSource> {
+  const bytes = readFileSync(file);
+  const names = npzNames(bytes, file);
+  const k = opts.npzKeys ?? {};
+  const pick = (given: string | undefined, defaults: string[]) => (given !== undefined ? given : defaults.find((d) => names.includes(d)));
+  const x = pick(k.x, ['x_train', 'x', 'X', 'images', 'data']);
+  if (x === undefined) throw new VaekitError(`.npz file ${file}: no data array; it holds ${names.join(', ') || 'no arrays'}; name one x (or x_train)`, 'E_DATA');
+  const y = pick(k.y, ['y_train', 'y', 'labels']);
+  const xTest = pick(k.xTest, ['x_test']);
+  const yTest = pick(k.yTest, ['y_test']);
+  const wanted = [x, y, xTest, yTest].filter((s): s is string => s !== undefined);
+  const a = decodeNpz(bytes, file, wanted);
+  const open = (xs: string, ys: string | undefined, part: string): RowDataset =>
+    npyArrayDataset(`${path.basename(file)}:${part}`, a[xs], { channelsLast: opts.channelsLast, labels: ys ? npyLabels(a[ys], `${file}:${ys}`) : undefined });
+  const train = open(x, y, xTest ? 'train' : x);
+  const test = xTest ? open(xTest, yTest, 'test') : undefined;
+  if (test && String(test.shape) !== String(train.shape)) {
+    throw new VaekitError(`.npz file ${file}: ${xTest} examples have shape [${test.shape}], ${x} examples [${train.shape}]`, 'E_DATA');
+  }
+  return { train, test, preprocessing: pixelRecord('npz', a[x].dtype, train, opts.channelsLast) };
+}
+
+function pixelRecord(source: 'npy' | 'npz', dtype: string, ds: RowDataset, channelsLast?: boolean): PixelPreprocessing {
+  const d = dtype as PixelPreprocessing['dtype'];
+  return { kind: 'pixels', source, scale: d === 'uint8' ? 1 / 255 : 1, dtype: d, channelsLast: channelsLast === true, shape: [...ds.shape] };
+}
