@@ -10,7 +10,8 @@ import { nodeEngine } from '../node.js';
 import { loadModelDir } from '../node/modelDir.js';
 import { evalSeed, heldOutImages } from '../train/heldOut.js';
 import { type Engine } from '../runtime/engine.js';
-import { datasetFor, loadSplit, type DatasetSpec } from './datasets.js';
+import { loadData, examplesFor } from './dataSource.js';
+import { datasetFor, type DatasetSpec } from './datasets.js';
 import { type DatasetFlags } from './options.js';
 
 /**
@@ -28,8 +29,10 @@ export interface LoadedModel {
   dir: string;
   meta: ModelFile;
   model: VaeModel;
-  /** [rows, cols] of the images it reads and draws. */
+  /** [rows, cols] of the images it reads and draws ([1, D] for table rows). */
   shape: [number, number];
+  /** How to draw one example: channels, height, width. */
+  grid: { c: 1 | 3; h: number; w: number };
 }
 
 /**
@@ -42,14 +45,18 @@ export interface LoadedModel {
 export function loadModel(dir: string, engine: Engine): LoadedModel {
   const { meta, params } = loadModelDir(dir);
   const ds = meta.model.dataShape;
-  return { dir, meta, model: new VaeModel(engine, meta.model, params), shape: ds.length === 3 ? [ds[1], ds[2]] : [1, ds[0]] };
+  const [h, w] = ds.length === 3 ? [ds[1], ds[2]] : ds.length === 2 ? [ds[0], ds[1]] : [1, ds[0]];
+  const c = ds.length === 3 && ds[0] === 3 ? 3 : 1;
+  return { dir, meta, model: new VaeModel(engine, meta.model, params), shape: [h, w], grid: { c, h, w } };
 }
 
 /** A split loaded for a model, with the spec it came from. */
 export interface ModelData {
   spec: DatasetSpec;
   split: 'train' | 'test';
-  ds: ImageDataset;
+  /** In memory: values [n, D] as the model reads them, labels, per-example shape. */
+  ds: ImageDataset & { shape: readonly number[] };
+  classNames?: readonly string[];
 }
 
 /**
@@ -63,23 +70,33 @@ export interface ModelData {
  */
 export async function dataForModel(m: LoadedModel, flags: DatasetFlags & { limit?: number }): Promise<ModelData> {
   const spec = datasetFor(m.meta, flags);
-  const loaded = await loadSplit(spec, flags.split);
-  checkImageSize(m, loaded.rows, loaded.cols, loaded.name);
-  const first = flags.limit === undefined ? loaded : { ...loaded, ...firstImages(loaded, flags.limit) };
-  return { spec, split: flags.split, ds: { ...first, images: asTrainedOn(first.images, m.meta) } };
+  const data = await loadData(spec);
+  const first = examplesFor(data, flags.split, flags.limit);
+  checkDataShape(m, first.shape, first.name);
+  return { spec, split: flags.split, ds: { ...first, images: asTrainedOn(first.images, m.meta) }, classNames: data.classNames };
 }
 
 /**
- * Fails unless images of rows×cols fit the model.
+ * Fails unless examples of `shape` ([C, H, W] or [D]) fit the model.
+ *
+ * @example
+ * checkDataShape(m, [1, 28, 28], 'digit.png');
+ */
+export function checkDataShape(m: LoadedModel, shape: readonly number[], what: string): void {
+  const want = m.meta.model.dataShape;
+  if (shape.join('x') !== want.join('x')) {
+    throw new VaekitError(`${what} has examples of shape ${shape.join('x')} but the model in ${m.dir} reads ${want.join('x')}`, 'E_DATA');
+  }
+}
+
+/**
+ * Fails unless grey images of rows×cols fit the model.
  *
  * @example
  * checkImageSize(m, 28, 28, 'digit.png');
  */
 export function checkImageSize(m: LoadedModel, rows: number, cols: number, what: string): void {
-  const [r, c] = m.shape;
-  if (rows !== r || cols !== c) {
-    throw new VaekitError(`${what} has ${rows}x${cols} images but the model in ${m.dir} reads ${r}x${c}`, 'E_DATA');
-  }
+  checkDataShape(m, [1, rows, cols], what);
 }
 
 /**

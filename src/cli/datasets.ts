@@ -2,17 +2,28 @@
  * The datasets the CLI knows by name (a registry, not string switches), how to load one, and how to find
  * the one a model was trained on from its config.json.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { filterByLabels, type ImageDataset } from '../data/dataset.js';
 import { loadEmbeddedMnist } from '../data/mnist.js';
 import { VaekitError } from '../errors.js';
 import { type ModelFile } from '../io/modelFiles.js';
+import { defined } from './options.js';
 import { loadFashionMnist, loadIdxDataset } from '../node/fashionMnist.js';
 
-/** Which data a command uses: a registered name, an optional directory and optional labels to keep. */
+/**
+ * Which data a command uses: a registered name (with an optional IDX directory), or the user's own file or
+ * folder (`path`, opened with `source` options), and optional labels to keep. Saved in config.json and
+ * checkpoints, so later commands and --resume read the same data the same way.
+ */
 export interface DatasetSpec {
   name: string;
   dir?: string;
   classes?: number[];
+  /** `--data PATH` of the user's own data: a folder of images, `.npy`, `.npz` or `.csv`. */
+  path?: string;
+  /** How to open `path` (image size, channels, held-out fraction…): JSON-able options of openDataSource. */
+  source?: Record<string, unknown>;
 }
 
 interface DatasetEntry {
@@ -90,6 +101,11 @@ export function classNamesOf(name: string): readonly string[] | undefined {
  */
 export function datasetFor(meta: ModelFile, flags: { dataset?: string; data?: string; classes?: number[] }): DatasetSpec {
   const recorded = meta.dataset;
+  // the user's own data: the recorded file (or --data instead), opened the way training opened it
+  if (flags.dataset === undefined && typeof recorded?.path === 'string') {
+    const path = flags.data ?? recorded.path;
+    return { name: recorded.name, path, source: recorded.source as Record<string, unknown> | undefined, classes: flags.classes };
+  }
   const name = flags.dataset ?? registeredName(recorded?.name);
   if (name === undefined) {
     const what = recorded ? `records dataset '${recorded.name}', which the CLI does not know` : 'records no dataset';
@@ -105,4 +121,49 @@ function registeredName(name: string | undefined): string | undefined {
   if (Object.hasOwn(DATASETS, name)) return name;
   const base = name.split('/')[0];
   return DATASET_NAMES.find((n) => base === n || base.startsWith(`${n}-`));
+}
+
+/** Flags that choose training data. */
+export interface DataFlags {
+  dataset?: string;
+  data?: string;
+  classes?: number[];
+  imageSize?: [number, number];
+  channels?: 1 | 3;
+  channelsLast?: boolean;
+  labels?: string;
+  onBad?: 'skip' | 'fail';
+  testFraction?: number;
+}
+
+/**
+ * The spec of `train`'s data: a built-in dataset (`--dataset`, with `--data DIR` holding its IDX files), or
+ * the user's own `--data PATH` with the options that open it, including a held-out `--test-fraction`
+ * (default 0.1 for sources without a test split), seeded by the run's seed.
+ *
+ * @example
+ * const spec = datasetSpecOf({ data: 'photos/', imageSize: [64, 64], channels: 3 }, 1);
+ */
+export function datasetSpecOf(o: DataFlags, seed: number): DatasetSpec {
+  const own = o.data !== undefined && o.dataset === undefined && !isIdxDir(o.data);
+  if (!own) {
+    const sourceFlags = [o.imageSize, o.channels, o.channelsLast, o.labels, o.onBad, o.testFraction].some((v) => v !== undefined);
+    if (sourceFlags) throw new VaekitError('--image-size, --channels, --channels-last, --labels, --on-bad and --test-fraction apply to your own --data (a folder, .npy, .npz or .csv)', 'E_ARG');
+    return defined({ name: o.dataset ?? 'mnist', dir: o.data, classes: o.classes }) as DatasetSpec;
+  }
+  const source = defined({
+    imageSize: o.imageSize,
+    channels: o.channels,
+    channelsLast: o.channelsLast,
+    labels: o.labels && path.resolve(o.labels),
+    onBad: o.onBad,
+    testFraction: o.testFraction ?? 0.1,
+    seed,
+  });
+  return defined({ name: path.basename(path.resolve(o.data!)), path: path.resolve(o.data!), source, classes: o.classes }) as DatasetSpec;
+}
+
+/** A directory holding MNIST-style IDX files (plain or gzipped). */
+function isIdxDir(p: string): boolean {
+  return ['train-images-idx3-ubyte', 'train-images-idx3-ubyte.gz'].some((f) => existsSync(path.join(p, f)));
 }

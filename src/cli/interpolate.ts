@@ -51,7 +51,7 @@ async function interpolate(o: InterpolateFlags): Promise<void> {
   row.set(ends.images.subarray(0, D), 0);
   row.set(path, D);
   row.set(ends.images.subarray(D), (o.steps + 1) * D);
-  const size = writeGridPng(o.out, rowsGrid([row], { h: ds.rows, w: ds.cols }));
+  const size = writeGridPng(o.out, rowsGrid([row], m.grid));
   const kind = o.slerp ? 'spherical' : 'linear';
   if (o.json) printJson({ out: o.out, from: o.from, to: o.to, steps: o.steps, interpolation: kind, ...size });
   else print(`wrote ${o.out}: ${ds.name} #${o.from} → #${o.to}, ${o.steps} ${kind} steps between the originals (${size.width}x${size.height} px)`);

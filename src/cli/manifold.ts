@@ -42,7 +42,7 @@ async function manifold(o: ManifoldFlags): Promise<void> {
   }
   checkGridSize('--grid', o.grid, (g) => ({ tiles: g * g, cols: g }), m.shape);
   const images = await m.model.decode(manifoldLatents(o.grid)); // [grid², D]
-  const size = writeGridPng(o.out, imageGrid(images, { h: m.shape[0], w: m.shape[1], cols: o.grid }));
+  const size = writeGridPng(o.out, imageGrid(images, { ...m.grid, cols: o.grid }));
   if (o.json) printJson({ out: o.out, grid: o.grid, ...size });
   else print(`wrote ${o.out}: ${o.grid}x${o.grid} decoded latent grid (${size.width}x${size.height} px)`);
 }

@@ -7,7 +7,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { VaekitError } from '../errors.js';
 import { PRESET_NAMES } from '../models/presets.js';
 import { parseVaeConfig, type VaeConfig } from '../models/vaeConfig.js';
-import { intArg, intListArg, numberArg } from './options.js';
+import { defined, intArg, intListArg, numberArg } from './options.js';
 
 const ACTIVATIONS = ['relu', 'tanh', 'softplus', 'sigmoid', 'leakyRelu', 'elu', 'gelu'];
 
@@ -135,9 +135,4 @@ function readArchFile(file: string): { encoder: unknown; decoder: unknown } {
     throw new VaekitError(`${file}: expected {"encoder": [layers…], "decoder": [layers…]}`, 'E_ARG');
   }
   return { encoder: r.encoder, decoder: r.decoder };
-}
-
-/** The object without its undefined entries, so schema defaults apply. */
-export function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

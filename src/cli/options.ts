@@ -159,3 +159,44 @@ export function addModelOptions(cmd: Command): Command {
 export function addJsonOption(cmd: Command): Command {
   return cmd.option('--json', 'print one JSON object instead of text');
 }
+
+/**
+ * The object without its undefined entries, so schema defaults apply.
+ *
+ * @example
+ * parseTrainConfig(defined({ epochs: o.epochs, lr: o.lr }));
+ */
+export function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * An image size: '64' (square) or 'HxW'.
+ *
+ * @example
+ * new Option('--image-size <size>').argParser(imageSizeArg);
+ */
+export const imageSizeArg = (v: string): [number, number] => {
+  const m = /^(\d+)(?:x(\d+))?$/.exec(v.trim());
+  const h = m ? Number(m[1]) : NaN;
+  const w = m ? Number(m[2] ?? m[1]) : NaN;
+  if (!(h >= 1 && h <= 4096 && w >= 1 && w <= 4096)) throw new InvalidArgumentError('expected a size such as 64 or 64x48 (at most 4096)');
+  return [h, w];
+};
+
+/**
+ * The options that open the user's own --data: image size and channels for folders, layout and labels for
+ * .npy, what to do with bad files or rows, and the held-out fraction.
+ *
+ * @example
+ * addDataSourceOptions(program.command('train'));
+ */
+export function addDataSourceOptions(cmd: Command): Command {
+  return cmd
+    .option('--image-size <size>', 'image folders: decode to this size, 64 or HxW (default: the first image\'s)', imageSizeArg)
+    .addOption(new Option('--channels <c>', 'image folders: 1 grey or 3 RGB (default: 3 if any image has colour)').choices(['1', '3']).argParser(Number))
+    .option('--channels-last', '.npy/.npz: 4-d arrays are [N, H, W, C] (as exported from most image code)')
+    .option('--labels <file.npy>', '.npy: integer labels, one per example')
+    .addOption(new Option('--on-bad <what>', 'a corrupt image or a bad CSV row: fail (default) or skip and report').choices(['skip', 'fail']))
+    .option('--test-fraction <f>', 'your own data without a test split: hold out this seeded fraction (default 0.1)', rangeArg(0, 0.5));
+}

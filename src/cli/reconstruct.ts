@@ -45,7 +45,7 @@ async function reconstruct(o: ReconstructFlags): Promise<void> {
     const end = Math.min(n, k + cols);
     rows.push(images.subarray(k * D, end * D), recon.subarray(k * D, end * D));
   }
-  const size = writeGridPng(o.out, rowsGrid(rows, { h: ds.rows, w: ds.cols, cols }));
+  const size = writeGridPng(o.out, rowsGrid(rows, { ...m.grid, cols }));
   if (o.json) printJson({ out: o.out, n, dataset: ds.name, ...size });
   else print(`wrote ${o.out}: ${n} images of ${ds.name}, originals over reconstructions (${size.width}x${size.height} px)`);
 }

@@ -38,14 +38,14 @@ async function sample(o: SampleFlags): Promise<void> {
   checkGridSize('--n', o.n, (n) => ({ tiles: n, cols: Math.ceil(Math.sqrt(n)) }), m.shape);
   const images = await m.model.sample(o.n, new Prng(o.seed)); // [n, D]
   if (ext === '.npy') {
-    const shape = [o.n, ...m.shape];
+    const shape = [o.n, ...m.meta.model.dataShape];
     writeOutput(o.out, encodeNpy({ dtype: 'float32', shape, data: images }));
     if (o.json) printJson({ out: o.out, n: o.n, seed: o.seed, shape });
     else print(`wrote ${o.out}: ${o.n} prior samples, float32 [${shape.join(', ')}]`);
     return;
   }
   const cols = Math.ceil(Math.sqrt(o.n));
-  const size = writeGridPng(o.out, imageGrid(images, { h: m.shape[0], w: m.shape[1], cols }));
+  const size = writeGridPng(o.out, imageGrid(images, { ...m.grid, cols }));
   if (o.json) printJson({ out: o.out, n: o.n, seed: o.seed, ...size });
   else print(`wrote ${o.out}: ${o.n} prior samples in ${cols} columns (${size.width}x${size.height} px)`);
 }

@@ -6,7 +6,6 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { VaekitError } from '../errors.js';
-import { type ImageDataset } from '../data/dataset.js';
 import { describeVae, type VaeConfig } from '../models/vaeConfig.js';
 import { loadCheckpoint } from '../node/checkpointFiles.js';
 import { fsError } from '../node/fsError.js';
@@ -17,18 +16,16 @@ import { parseTrainConfig, TrainConfigSchema, valFractionOf, type TrainConfig } 
 import { DEFAULT_STEPS_PER_CALL, Trainer } from '../train/trainer.js';
 import { type TrainerState } from '../train/trainerState.js';
 import { makeEngine } from './common.js';
-import { classNamesOf, DATASET_NAMES, loadSplits, type DatasetSpec } from './datasets.js';
-import { addModelFlags, defined, modelConfigFromFlags, type DataFacts, type ModelFlags } from './modelFlags.js';
-import { addJsonOption, addThreadsOption, intArg, intListArg, intRangeArg, numberArg, rangeArg } from './options.js';
+import { classCount, loadData, type LoadedData } from './dataSource.js';
+import { datasetSpecOf, DATASET_NAMES, type DataFlags, type DatasetSpec } from './datasets.js';
+import { addModelFlags, modelConfigFromFlags, type DataFacts, type ModelFlags } from './modelFlags.js';
+import { addDataSourceOptions, addJsonOption, addThreadsOption, defined, intArg, intListArg, intRangeArg, numberArg, rangeArg } from './options.js';
 import { fmt, note, print, printJson, warn } from './output.js';
 import { RunDir } from './runDir.js';
 import { runSession, savedRecord } from './trainSession.js';
 import { trainProgress } from './trainProgress.js';
 
-interface TrainFlags extends ModelFlags {
-  dataset?: string;
-  data?: string;
-  classes?: number[];
+interface TrainFlags extends ModelFlags, DataFlags {
   binarize?: string;
   epochs?: number;
   batch?: number;
@@ -65,8 +62,8 @@ export function registerTrain(program: Command): void {
       'train a VAE; writes config.json, weights.safetensors, metrics.jsonl and checkpoints to --out ' +
         '(default runs/<date-time>). Ctrl-C stops after the current ONNX Runtime call (at most --steps-per-call steps) and saves; --resume DIR continues.',
     )
-    .addOption(new Option('--dataset <name>', 'training data').choices(DATASET_NAMES).default('mnist', 'mnist (embedded digits)'))
-    .option('--data <dir>', 'directory with the four IDX files of the dataset')
+    .addOption(new Option('--dataset <name>', 'a built-in dataset (default mnist: the embedded digits)').choices(DATASET_NAMES))
+    .option('--data <path>', 'your own data: a folder of PNG/JPEG images (subfolders = classes), .npy, .npz or .csv; or the directory with the four IDX files of --dataset')
     .option('--classes <labels>', 'train (and test) only on these labels, e.g. 0,1,2', intListArg(0))
     .addOption(new Option('--binarize <mode>', `pixels for the Bernoulli (default ${t.binarize})`).choices(TrainConfigSchema.shape.binarize.unwrap().options))
     .option('--epochs <n>', `epochs (default ${t.epochs})`, intArg(1))
@@ -80,7 +77,7 @@ export function registerTrain(program: Command): void {
     .option('--checkpoint-minutes <m>', 'also checkpoint every m minutes within an epoch', numberArg())
     .option('--resume <dir>', 'continue the run in DIR from its checkpoint (may change --epochs, --lr, --grad-clip)')
     .option('--out <dir>', 'run directory (default runs/<date-time>)');
-  addJsonOption(addThreadsOption(addModelFlags(cmd))).action((o: TrainFlags, c: Command) => train(o, c));
+  addJsonOption(addThreadsOption(addDataSourceOptions(addModelFlags(cmd)))).action((o: TrainFlags, c: Command) => train(o, c));
 }
 
 /** The run to start: configs and data from flags, or everything from a checkpoint. */
@@ -100,8 +97,8 @@ async function train(o: TrainFlags, cmd: Command): Promise<void> {
   const plan = o.resume ? resumePlan(o, cmd) : freshPlan(o);
   const { training, dataset } = plan;
   const lock = plan.lock;
-  const data = await loadSplits(dataset);
-  const model = plan.model ?? modelConfigFromFlags(o, dataFacts(data.train, dataset, training));
+  const data = await loadData(dataset);
+  const model = plan.model ?? modelConfigFromFlags(o, dataFacts(data, training));
   // before compiling: a model that cannot fit in memory is refused with its size
   const perCall = o.stepsPerCall ?? DEFAULT_STEPS_PER_CALL;
   checkMemory(
@@ -112,10 +109,11 @@ async function train(o: TrainFlags, cmd: Command): Promise<void> {
   const done = plan.state ? ` from epoch ${plan.state.epoch + 1}, batch ${plan.state.batch + 1}` : '';
   note(
     `vaekit: ${plan.state ? 'resuming' : 'training'} a ${describeVae(model)} VAE (${model.likelihood.type}` +
-      `${model.beta === 1 ? '' : `, β = ${model.beta}`}) on ${data.train.name} (${data.train.n} train / ${data.test.n} test) for ${training.epochs} epoch${training.epochs === 1 ? '' : 's'}${done}; writing to ${plan.dir}`,
+      `${model.beta === 1 ? '' : `, β = ${model.beta}`}) on ${data.train.name} (${data.train.n} train / ${data.test?.n ?? 0} test) for ${training.epochs} epoch${training.epochs === 1 ? '' : 's'}${done}; writing to ${plan.dir}`,
   );
   const trainer = await Trainer.create(makeEngine(o.threads), model, training, data, plan.state, { stepsPerCall: o.stepsPerCall });
-  const run = new RunDir(plan.dir, { model, training, dataset, sizes: { train: data.train.n, test: data.test.n } });
+  const recorded = data.preprocessing === undefined ? dataset : { ...dataset, preprocessing: data.preprocessing, classNames: data.classNames };
+  const run = new RunDir(plan.dir, { model, training, dataset: recorded, sizes: { train: data.train.n, test: data.test?.n ?? 0 } });
   if (plan.state) run.writeMetrics(trainer.history); // on resume: exactly the checkpoint's epochs, nothing repeated
   const keepBest = training.patience !== undefined;
   const outcome = await runSession(trainer, run, trainProgress(), { checkpointMinutes: o.checkpointMinutes, keepBest });
@@ -137,10 +135,10 @@ async function train(o: TrainFlags, cmd: Command): Promise<void> {
 }
 
 /** What the model flags need from the data: example shape, classes, and the run's optimizer steps. */
-function dataFacts(train: ImageDataset, dataset: DatasetSpec, training: TrainConfig): DataFacts {
+function dataFacts(data: LoadedData, training: TrainConfig): DataFacts {
+  const { train } = data;
   const n = train.n - Math.floor(train.n * valFractionOf(training));
-  const classes = classNamesOf(dataset.name)?.length ?? Math.max(0, ...train.labels) + 1;
-  return { shape: [1, train.rows, train.cols], classes, totalSteps: training.epochs * Math.ceil(n / training.batchSize) };
+  return { shape: train.shape, classes: classCount(data), totalSteps: training.epochs * Math.ceil(n / training.batchSize) };
 }
 
 function freshPlan(o: TrainFlags): RunPlan {
@@ -153,7 +151,7 @@ function freshPlan(o: TrainFlags): RunPlan {
   RunDir.checkFresh(dir); // the common mistake first, with its own message
   const lock = lockRunDir(dir, true);
   RunDir.checkFresh(dir); // after locking: no other process can start a run here in between
-  return { dir, training, dataset: defined({ name: o.dataset ?? 'mnist', dir: o.data, classes: o.classes }) as DatasetSpec, lock };
+  return { dir, training, dataset: datasetSpecOf(o, training.seed), lock };
 }
 
 function resumePlan(o: TrainFlags, cmd: Command): RunPlan {

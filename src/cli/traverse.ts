@@ -39,7 +39,7 @@ async function traverse(o: TraverseFlags): Promise<void> {
   const dims = o.dims ?? Array.from({ length: L }, (_, i) => i);
   checkGridSize('--steps', o.steps, (s) => ({ tiles: dims.length * s, cols: s }), m.shape);
   const images = await m.model.decode(traversalLatents(L, dims, o.steps, o.range)); // [dims·steps, D]
-  const size = writeGridPng(o.out, imageGrid(images, { h: m.shape[0], w: m.shape[1], cols: o.steps }));
+  const size = writeGridPng(o.out, imageGrid(images, { ...m.grid, cols: o.steps }));
   if (o.json) printJson({ out: o.out, dims, steps: o.steps, range: o.range, ...size });
   else print(`wrote ${o.out}: dimensions ${dims.join(',')} swept over ±${o.range} in ${o.steps} steps (${size.width}x${size.height} px)`);
 }

@@ -87,7 +87,8 @@ export const LOWERINGS: Record<string, Lowering> = {
       consts: [
         { name: tmp('ones'), dtype: 'float32', shape: [1, m], data: new Float32Array(m).fill(1) },
         i64(tmp('mat'), tail > 1 ? [m, mid, tail] : [m, mid]),
-        i64(tmp('last'), [2]),
+        // the trailing-axis sum's axis, only when that sum is emitted (ORT warns about unused initializers)
+        ...(tail > 1 ? [i64(tmp('last'), [2])] : []),
         i64(tmp('out'), [...n.outputs[0].shape]),
       ],
     };

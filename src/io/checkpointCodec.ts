@@ -20,7 +20,7 @@ export interface Checkpoint {
   model: VaeConfig;
   training: TrainConfig;
   /** Where the data came from: a dataset name, its directory, and the labels kept (all when absent). */
-  dataset: { name: string; dir?: string; classes?: number[] };
+  dataset: { name: string; dir?: string; classes?: number[]; path?: string; source?: Record<string, unknown> };
   state: TrainerState;
 }
 
@@ -32,7 +32,13 @@ const MetaSchema = z.object({
   /** Validated by parseVaeConfig, which also reads version-1 model configs. */
   model: z.unknown(),
   training: TrainConfigSchema,
-  dataset: z.object({ name: z.string(), dir: z.string().optional(), classes: z.array(z.number().int().nonnegative()).optional() }),
+  dataset: z.object({
+    name: z.string(),
+    dir: z.string().optional(),
+    classes: z.array(z.number().int().nonnegative()).optional(),
+    path: z.string().optional(),
+    source: z.record(SafeKey, z.unknown()).optional(),
+  }),
   step: z.number().int().nonnegative(),
   epoch: z.number().int().nonnegative(),
   batch: z.number().int().nonnegative(),
