@@ -38,7 +38,9 @@ async function sample(o: SampleFlags): Promise<void> {
   checkGridSize('--n', o.n, (n) => ({ tiles: n, cols: Math.ceil(Math.sqrt(n)) }), m.shape);
   const images = await m.model.sample(o.n, new Prng(o.seed)); // [n, D]
   if (ext === '.npy') {
-    const shape = [o.n, ...m.meta.model.dataShape];
+    // grey images as numpy keeps them, [n, H, W]; otherwise [n, ...shape] ([n, C, H, W], [n, D])
+    const ds = m.meta.model.dataShape;
+    const shape = ds.length === 3 && ds[0] === 1 ? [o.n, ds[1], ds[2]] : [o.n, ...ds];
     writeOutput(o.out, encodeNpy({ dtype: 'float32', shape, data: images }));
     if (o.json) printJson({ out: o.out, n: o.n, seed: o.seed, shape });
     else print(`wrote ${o.out}: ${o.n} prior samples, float32 [${shape.join(', ')}]`);
