@@ -9,6 +9,7 @@ export * from './node/modelDir.js';
 export * from './node/checkpointFiles.js';
 export * from './node/fashionMnist.js';
 export * from './node/svgToPng.js';
+export * from './node/csvFiles.js';
 
 /**
  * An Engine over onnxruntime-node; threads default to the machine's cores.
