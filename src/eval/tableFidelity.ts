@@ -122,7 +122,8 @@ export function ksStatistic(a: Float64Array, b: Float64Array): number {
   let i = 0, j = 0, d = 0;
   while (i < a.length && j < b.length) {
     const x = Math.min(a[i], b[j]);
-    if (a[i] === x) i++; else j++;
+    while (i < a.length && a[i] === x) i++; // step over ties in both samples before comparing the CDFs
+    while (j < b.length && b[j] === x) j++;
     d = Math.max(d, Math.abs(i / a.length - j / b.length));
   }
   return d;
