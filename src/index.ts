@@ -55,6 +55,7 @@ export * from './eval/importanceSampling.js';
 export * from './eval/activeUnits.js';
 export * from './eval/quantile.js';
 export * from './eval/pca.js';
+export * from './eval/tableFidelity.js';
 export * from './viz/imageGrid.js';
 export * from './viz/svgPlot.js';
 export * from './viz/png.js';

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isVaekitError } from '../errors.js';
+import { registerCompare } from './compare.js';
 import { registerEncode } from './encode.js';
 import { registerEval } from './eval.js';
 import { registerInterpolate } from './interpolate.js';
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerManifold(program);
   registerTraverse(program);
   registerInterpolate(program);
+  registerCompare(program);
   const plot = program.command('plot').description('charts: latent means, training curves');
   registerPlotLatent(plot);
   registerPlotCurves(plot);

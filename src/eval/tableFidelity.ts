@@ -54,7 +54,7 @@ const BINS = 10;
  * const r = compareTables(parseCsv(real), parseCsv(synth), fitTableSchema(parseCsv(real)));
  * r.overall // 0.87
  */
-export function compareTables(real: RawTable, synth: RawTable, schema: TableSchema): FidelityReport {
+export function compareTables(real: LinedTable, synth: LinedTable, schema: TableSchema): FidelityReport {
   const missing = new Set(schema.missing);
   const cols = schema.columns.filter((c) => c.kind !== 'ignore');
   const R = cols.map((c) => readColumn(real, c.name, c.kind === 'numeric', missing));
@@ -85,6 +85,9 @@ export function compareTables(real: RawTable, synth: RawTable, schema: TableSche
   return { columns, pairs, columnShapes, pairTrends, correlationDiff: mean(diffs, 0), overall: (columnShapes + pairTrends) / 2 };
 }
 
+/** Raw rows, with the file line of each row when known (for messages). */
+export type LinedTable = RawTable & { lines?: readonly number[] };
+
 interface Column {
   /** Per row: the value, NaN where missing (numeric columns only). */
   nums?: Float64Array;
@@ -94,7 +97,7 @@ interface Column {
 
 const MISSING_KEY = '\u0000missing';
 
-function readColumn(t: RawTable, name: string, numeric: boolean, missing: ReadonlySet<string>): Column {
+function readColumn(t: LinedTable, name: string, numeric: boolean, missing: ReadonlySet<string>): Column {
   const j = t.columns.indexOf(name);
   if (j < 0) throw new VaekitError(`${t.source}: no column ${JSON.stringify(name)}; columns: ${t.columns.join(', ')}`, 'E_DATA');
   const keys = t.rows.map((r) => (isMissing(r[j], missing) ? MISSING_KEY : r[j].trim()));
@@ -102,7 +105,8 @@ function readColumn(t: RawTable, name: string, numeric: boolean, missing: Readon
   const nums = new Float64Array(keys.length);
   keys.forEach((k, i) => {
     const v = k === MISSING_KEY ? NaN : parseNumber(k);
-    if (v === undefined) throw new VaekitError(`${t.source}: row ${i + 1}: column ${JSON.stringify(name)}: ${JSON.stringify(k)} is not a number`, 'E_DATA');
+    const where = t.lines ? `line ${t.lines[i]}` : `row ${i + 1}`;
+    if (v === undefined) throw new VaekitError(`${t.source}: ${where}: column ${JSON.stringify(name)}: ${JSON.stringify(k)} is not a number`, 'E_DATA');
     nums[i] = v;
   });
   return { nums, keys };
