@@ -78,6 +78,7 @@ export function encodeTable(schema: TableSchema, table: RawTable & { lines?: rea
           const v = parseNumber(cell);
           if (v === undefined) return `column ${JSON.stringify(c.name)}: ${JSON.stringify(cell)} is not a number`;
           x[o] = (v - c.mean) / c.std;
+          if (!Number.isFinite(x[o])) return `column ${JSON.stringify(c.name)}: ${cell.trim()} is too far from the fitted mean ${c.mean} for float32`;
         } else {
           const k = levelIndex.get(c.name)!.get(cell.trim());
           if (k === undefined) return `column ${JSON.stringify(c.name)}: level ${JSON.stringify(cell.trim())} is not one of the ${c.levels.length} known levels`;

@@ -90,7 +90,9 @@ export const isMissing = (cell: string, missing: ReadonlySet<string>): boolean =
 /** The number in a cell, or undefined when it is not a decimal number. */
 export function parseNumber(cell: string): number | undefined {
   const t = cell.trim();
-  return NUMBER.test(t) ? Number(t) : undefined;
+  if (!NUMBER.test(t)) return undefined;
+  const v = Number(t);
+  return Number.isFinite(v) ? v : undefined; // '1e400' overflows float64: not a usable number
 }
 
 /**
@@ -123,11 +125,12 @@ export function fitTableSchema(table: RawTable, overrides: SchemaOverrides = {})
 }
 
 function fitNumeric(name: string, cells: string[], nums: (number | undefined)[], source: string): NumericColumn {
-  let n = 0, sum = 0, decimals = 0;
+  let n = 0, sum = 0, decimals = 0, largest = 0;
   nums.forEach((v, i) => {
     if (v === undefined) return;
     n++;
     sum += v;
+    largest = Math.max(largest, Math.abs(v));
     decimals = Math.max(decimals, fractionDigits(cells[i]));
   });
   if (n === 0) throw new VaekitError(`${source}: numeric column ${JSON.stringify(name)} has no numeric value`, 'E_DATA');
@@ -135,6 +138,7 @@ function fitNumeric(name: string, cells: string[], nums: (number | undefined)[],
   let ss = 0;
   for (const v of nums) if (v !== undefined) ss += (v - mean) ** 2;
   const std = Math.sqrt(ss / n);
+  if (!Number.isFinite(mean) || !Number.isFinite(ss)) throw new VaekitError(`${source}: numeric column ${JSON.stringify(name)} has values too large to standardize in float64 (largest magnitude ${largest})`, 'E_DATA');
   return { name, kind: 'numeric', mean, std: std > 0 && Number.isFinite(std) ? std : 1, decimals: Math.min(decimals, 10) };
 }
 
