@@ -23,6 +23,8 @@ const EPOCHS = Number(values.epochs), SEEDS = Number(values.seeds);
 const engine = nodeEngine({ threads: Number(values.threads) });
 const OPTS: TabularVaeOptions = { hidden: 64, latent: 4, batch: 32, lr: 2e-3 };
 const TARGET = 'Species';
+/** penguins has one Sex cell '.', a data-entry placeholder: read as missing (else a split may see a level its training rows lack). */
+const MISSING = ['', 'NA', 'NaN', '.'];
 
 /** penguins.json as a parsed CSV table (null → empty cell). */
 function penguins(): CsvTable {
@@ -71,7 +73,7 @@ for (let seed = 1; seed <= SEEDS; seed++) {
   const perm = rng.permutation(table.rows.length);
   const nTrain = Math.round(0.7 * table.rows.length);
   const train = subset(table, perm.subarray(0, nTrain)), test = subset(table, perm.subarray(nTrain));
-  const schema = fitTableSchema(train);
+  const schema = fitTableSchema(train, { missing: MISSING });
   const segs = tableSegments(schema);
   const enc = encodeTable(schema, train);
   const t0 = performance.now();
