@@ -147,3 +147,26 @@ function formatNumber(v: number, decimals: number): string {
   const s = String(Number(v.toFixed(decimals)));
   return s === '-0' ? '0' : s;
 }
+
+/**
+ * Imputation output: the input rows with every missing x cell (numeric or categorical) replaced by the
+ * decoded model value of that row, and every other cell — observed, ignored or label — kept exactly as read.
+ * `filled` is x-space [n, D] for the kept rows (`rowIndex` from {@link encodeTable}), e.g. the decoder mean.
+ *
+ * @example
+ * const e = encodeTable(schema, table);
+ * const out = fillMissing(schema, table, e.rowIndex, posteriorMean); // then formatCsv(out.columns, out.rows)
+ */
+export function fillMissing(schema: TableSchema, table: RawTable, rowIndex: ArrayLike<number>, filled: Float32Array): DecodedTable {
+  const decoded = decodeTable(schema, filled, rowIndex.length);
+  const missing = new Set(schema.missing);
+  const at = decoded.columns.map((c) => table.columns.indexOf(c));
+  const rows = Array.from(rowIndex, (r, i) => {
+    const row = [...table.rows[r]];
+    at.forEach((j, k) => {
+      if (isMissing(row[j], missing)) row[j] = decoded.rows[i][k];
+    });
+    return row;
+  });
+  return { columns: [...table.columns], rows };
+}

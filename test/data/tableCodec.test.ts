@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { csvDataset } from '../../src/data/csvDataset.js';
 import { parseCsv } from '../../src/data/csvParse.js';
-import { decodeTable, encodeTable } from '../../src/data/tableCodec.js';
+import { decodeTable, encodeTable, fillMissing } from '../../src/data/tableCodec.js';
 import { fitTableSchema, parseTableSchema, tableWidth } from '../../src/data/tableSchema.js';
 import { VaekitError } from '../../src/errors.js';
 
@@ -79,4 +79,23 @@ test('the dataset reads rows and mask by index', () => {
   assert.deepEqual(Array.from(x), [...e.x.subarray(21, 28), ...e.x.subarray(7, 14)]);
   assert.deepEqual(Array.from(m), [...e.mask!.subarray(21, 28), ...e.mask!.subarray(7, 14)]);
   assert.throws(() => dataset.read([4], x), /index 4/);
+});
+
+test('fillMissing replaces only missing x cells and keeps every other cell as read', () => {
+  const t = parseCsv(TEXT, { source: 't.csv' });
+  const s = fitTableSchema(t, { ignore: ['id'], label: 'species' });
+  const e = encodeTable(s, t);
+  // a "model" that predicts mass 4100, island Dream, sex FEMALE, ratio 2 for every row
+  const mass = s.columns[1] as { mean: number; std: number }, ratio = s.columns[4] as { mean: number; std: number };
+  const guess = [(4100 - mass.mean) / mass.std, 0, 0.9, 0.1, 0.8, 0.2, (2 - ratio.mean) / ratio.std];
+  const filled = new Float32Array(e.n * 7);
+  for (let i = 0; i < e.n; i++) filled.set(guess, i * 7);
+  const out = fillMissing(s, t, e.rowIndex, filled);
+  assert.deepEqual(out.columns, t.columns);
+  assert.deepEqual(out.rows, [
+    ['1', '3750', 'Torgersen', 'MALE', '0.25', 'Adelie'],
+    ['2', '4100', 'Biscoe', 'FEMALE', '0.5', 'Gentoo'],
+    ['3', '3250', 'Dream', 'FEMALE', '2', 'Adelie'],
+    ['4', '4000', 'Biscoe', 'MALE', '1.125', 'Chinstrap'],
+  ]);
 });
