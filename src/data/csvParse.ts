@@ -49,7 +49,13 @@ export interface CsvParseOptions {
   maxCells?: number;
 }
 
-/** Collects bad rows under the skip policy, or throws at the first under 'fail'. */
+/**
+ * Collects bad rows under the skip policy, or throws at the first under 'fail'.
+ *
+ * @example
+ * const bad = new BadRows('p.csv', 'skip');
+ * bad.add(7, '3 fields, the header has 4'); // bad.skipped = { count: 1, first: [{ line: 7, … }] }
+ */
 export class BadRows {
   readonly skipped: Skipped = { count: 0, first: [] };
   constructor(private readonly source: string, private readonly onBad: OnBad) {

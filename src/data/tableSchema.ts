@@ -84,10 +84,20 @@ export function parseTableSchema(raw: unknown, source = 'table schema'): TableSc
   return s;
 }
 
-/** True when a cell is missing under the schema's tokens. */
+/**
+ * True when a cell is missing under the schema's tokens.
+ *
+ * @example
+ * isMissing(' NA ', new Set(schema.missing)) // true
+ */
 export const isMissing = (cell: string, missing: ReadonlySet<string>): boolean => missing.has(cell.trim());
 
-/** The number in a cell, or undefined when it is not a decimal number. */
+/**
+ * The number in a cell, or undefined when it is not a finite decimal number.
+ *
+ * @example
+ * parseNumber(' -1.5e3 ') // -1500; parseNumber('0x10') // undefined
+ */
 export function parseNumber(cell: string): number | undefined {
   const t = cell.trim();
   if (!NUMBER.test(t)) return undefined;
@@ -171,7 +181,12 @@ function checkOverrides(table: RawTable, o: SchemaOverrides): Map<string, TableC
   return forced;
 }
 
-/** The columns that form x (numeric and categorical), in table order. */
+/**
+ * The columns that form x (numeric and categorical), in table order.
+ *
+ * @example
+ * xColumns(schema).map((c) => c.name) // the columns decodeTable writes
+ */
 export function xColumns(schema: TableSchema): (NumericColumn | CategoricalColumn)[] {
   return schema.columns.filter((c): c is NumericColumn | CategoricalColumn => c.kind === 'numeric' || c.kind === 'categorical');
 }
@@ -193,5 +208,10 @@ export function tableSegments(schema: TableSchema): TabularSegment[] {
   });
 }
 
-/** Width D of x for a schema. */
+/**
+ * Width D of x for a schema (= the decoder-output width of the tabular likelihood).
+ *
+ * @example
+ * const d = tableWidth(schema); // mlp dims [latent, ..., d]
+ */
 export const tableWidth = (schema: TableSchema): number => tableSegments(schema).reduce((d, s) => d + s.width, 0);

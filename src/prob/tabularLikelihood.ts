@@ -28,10 +28,20 @@ export interface TabularLikelihood {
   mean: Tensor;
 }
 
-/** Width D of x and of the decoder output for these segments. */
+/**
+ * Width D of x and of the decoder output for these segments.
+ *
+ * @example
+ * segmentsWidth(tableSegments(schema)) // = tableWidth(schema)
+ */
 export const segmentsWidth = (segments: readonly TabularSegment[]): number => segments.reduce((d, s) => d + s.width, 0);
 
-/** Number of Gaussian (numeric) segments. */
+/**
+ * Number of Gaussian (numeric) segments: the length of `lik.logvar`.
+ *
+ * @example
+ * new Float32Array(numericCount(segs)) // initial log σ² = 0
+ */
 export const numericCount = (segments: readonly TabularSegment[]): number => segments.filter((s) => s.kind === 'gaussian').length;
 
 /**
@@ -117,7 +127,12 @@ export function tabularLikelihood(segments: readonly TabularSegment[], out: Tens
   return { logProb, mean: pieces.length === 1 ? pieces[0] : concat(pieces, -1) };
 }
 
-/** Throws unless segments tile [0, D) in order, Gaussian ones of width 1. */
+/**
+ * Throws unless segments tile [0, D) in order, Gaussian ones of width 1.
+ *
+ * @example
+ * checkSegments(segsFromConfig); // before building a graph from a saved layout
+ */
 export function checkSegments(segments: readonly TabularSegment[]): void {
   if (segments.length === 0) throw new VaekitError('tabular segments: none given', 'E_CONFIG');
   let at = 0;
