@@ -102,10 +102,11 @@ export function parseCsv(text: string, opts: CsvParseOptions = {}): CsvTable {
     escapeChar: '"',
     step(res, parser) {
       const line = lineOf(start);
-      const raw = body.text.slice(start, res.meta.cursor);
-      start = res.meta.cursor;
       const fields = res.data;
-      if (/^[\r\n]*$/.test(raw)) return; // blank line (a one-column row holding '' is written '""')
+      // a blank line (a one-column row holding '' is written '""', which is not blank)
+      const blank = fields.length === 1 && fields[0] === '' && /^[\r\n]*$/.test(body.text.slice(start, res.meta.cursor));
+      start = res.meta.cursor;
+      if (blank) return;
       try {
         const unterminated = res.errors.find((e) => e.code === 'MissingQuotes');
         if (unterminated) throw new VaekitError(`${source}: line ${line}: quoted field is never closed (a missing '"')`, 'E_DATA');

@@ -1,6 +1,6 @@
 import { VaekitError } from '../errors.js';
 import { BadRows, type OnBad, type Skipped } from './csvParse.js';
-import { isMissing, parseNumber, tableWidth, xColumns, type RawTable, type TableSchema } from './tableSchema.js';
+import { isMissing, parseNumber, tableWidth, xColumns, type CategoricalColumn, type NumericColumn, type RawTable, type TableSchema } from './tableSchema.js';
 
 /** Rows encoded into x-space. */
 export interface EncodedTable {
@@ -47,53 +47,28 @@ export function encodeTable(schema: TableSchema, table: RawTable & { lines?: rea
   const bytes = 2 * 4 * d * table.rows.length;
   if (bytes > MAX_ENCODED_BYTES) throw new VaekitError(`${table.source}: ${table.rows.length} rows × ${d} values need ${bytes} bytes, over the ${MAX_ENCODED_BYTES}-byte limit`, 'E_DATA');
   const missing = new Set(schema.missing);
-  const levelIndex = new Map(cols.map((c) => [c.name, c.kind === 'categorical' ? new Map(c.levels.map((l, k) => [l, k])) : undefined]));
+  // per x column: where its cell is in the row, its width and level lookup (built once, not per cell)
+  const plan: Plan[] = cols.map((c) => ({ col: c, src: at.get(c.name)!, width: c.kind === 'numeric' ? 1 : c.levels.length, levels: c.kind === 'categorical' ? new Map(c.levels.map((l, k) => [l, k])) : undefined }));
   const label = schema.columns.find((c) => c.kind === 'label');
-  const labelIndex = label && new Map(label.levels.map((l, k) => [l, k]));
+  const labelPlan = label && { src: at.get(label.name)!, name: label.name, levels: new Map(label.levels.map((l, k) => [l, k])) };
 
   const x = new Float32Array(table.rows.length * d);
   const mask = new Float32Array(table.rows.length * d).fill(1);
   const labels = new Int32Array(table.rows.length);
   const rowIndex: number[] = [];
   table.rows.forEach((row, r) => {
-    const line = table.lines?.[r] ?? r + 2;
     const i = rowIndex.length; // output row
-    const problem = encodeRow(row);
-    if (problem !== undefined) {
-      x.fill(0, i * d, (i + 1) * d);
-      mask.fill(1, i * d, (i + 1) * d);
-      return bad.add(line, problem);
+    let problem = encodeRow(plan, row, missing, x, mask, i * d);
+    if (problem === undefined && labelPlan) {
+      const cell = row[labelPlan.src].trim();
+      const k = labelPlan.levels.get(cell);
+      if (k === undefined) problem = `label column ${JSON.stringify(labelPlan.name)}: ${isMissing(cell, missing) ? 'missing' : `level ${JSON.stringify(cell)} unknown`}`;
+      else labels[i] = k;
     }
-    rowIndex.push(r);
-
-    // writes output row i; returns a problem description, or undefined when the row is good
-    function encodeRow(cells: readonly string[]): string | undefined {
-      let o = i * d;
-      for (const c of cols) {
-        const cell = cells[at.get(c.name)!];
-        const width = c.kind === 'numeric' ? 1 : c.levels.length;
-        if (cell === undefined || isMissing(cell, missing)) {
-          mask.fill(0, o, o + width);
-        } else if (c.kind === 'numeric') {
-          const v = parseNumber(cell);
-          if (v === undefined) return `column ${JSON.stringify(c.name)}: ${JSON.stringify(cell)} is not a number`;
-          x[o] = (v - c.mean) / c.std;
-          if (!Number.isFinite(x[o])) return `column ${JSON.stringify(c.name)}: ${cell.trim()} is too far from the fitted mean ${c.mean} for float32`;
-        } else {
-          const k = levelIndex.get(c.name)!.get(cell.trim());
-          if (k === undefined) return `column ${JSON.stringify(c.name)}: level ${JSON.stringify(cell.trim())} is not one of the ${c.levels.length} known levels`;
-          x[o + k] = 1;
-        }
-        o += width;
-      }
-      if (label && labelIndex) {
-        const cell = cells[at.get(label.name)!].trim();
-        const k = labelIndex.get(cell);
-        if (k === undefined) return `label column ${JSON.stringify(label.name)}: ${isMissing(cell, missing) ? 'missing' : `level ${JSON.stringify(cell)} unknown`}`;
-        labels[i] = k;
-      }
-      return undefined;
-    }
+    if (problem === undefined) return void rowIndex.push(r);
+    x.fill(0, i * d, (i + 1) * d); // the next row overwrites this one
+    mask.fill(1, i * d, (i + 1) * d);
+    bad.add(table.lines?.[r] ?? r + 2, problem);
   });
   const n = rowIndex.length;
   const anyMissing = mask.subarray(0, n * d).includes(0);
@@ -106,6 +81,33 @@ export function encodeTable(schema: TableSchema, table: RawTable & { lines?: rea
     rowIndex: Int32Array.from(rowIndex),
     skipped: bad.skipped,
   };
+}
+
+interface Plan {
+  col: NumericColumn | CategoricalColumn;
+  src: number;
+  width: number;
+  levels?: Map<string, number>;
+}
+
+// Writes one row's x and mask at offset o; returns a problem description, or undefined when the row is good.
+function encodeRow(plan: readonly Plan[], cells: readonly string[], missing: ReadonlySet<string>, x: Float32Array, mask: Float32Array, o: number): string | undefined {
+  for (const { col: c, src, width, levels } of plan) {
+    const cell = cells[src];
+    if (cell === undefined || isMissing(cell, missing)) mask.fill(0, o, o + width);
+    else if (c.kind === 'numeric') {
+      const v = parseNumber(cell);
+      if (v === undefined) return `column ${JSON.stringify(c.name)}: ${JSON.stringify(cell)} is not a number`;
+      x[o] = (v - c.mean) / c.std;
+      if (!Number.isFinite(x[o])) return `column ${JSON.stringify(c.name)}: ${cell.trim()} is too far from the fitted mean ${c.mean} for float32`;
+    } else {
+      const k = levels!.get(cell.trim());
+      if (k === undefined) return `column ${JSON.stringify(c.name)}: level ${JSON.stringify(cell.trim())} is not one of the ${c.levels.length} known levels`;
+      x[o + k] = 1;
+    }
+    o += width;
+  }
+  return undefined;
 }
 
 /**

@@ -126,9 +126,13 @@ export function fitTableSchema(table: RawTable, overrides: SchemaOverrides = {})
       if (cells.length === 0) throw new VaekitError(`${table.source}: column ${JSON.stringify(name)} has no observed value`, 'E_DATA');
       return { name, kind, levels: sortedLevels(cells) };
     }
-    const nums = cells.map(parseNumber);
     if (kind !== 'numeric' && cells.length === 0) return { name, kind: 'ignore' };
-    if (kind !== 'numeric' && nums.some((v) => v === undefined)) return { name, kind: 'categorical', levels: sortedLevels(cells) };
+    const nums: (number | undefined)[] = [];
+    for (const c of cells) {
+      const v = parseNumber(c);
+      if (v === undefined && kind !== 'numeric') return { name, kind: 'categorical', levels: sortedLevels(cells) }; // first non-number decides
+      nums.push(v);
+    }
     return fitNumeric(name, cells, nums, table.source);
   });
   return parseTableSchema({ format: 'vaekit-table', version: 1, columns, missing: [...missing] }, table.source);
@@ -154,6 +158,7 @@ function fitNumeric(name: string, cells: string[], nums: (number | undefined)[],
 
 // Digits after the point, counting an exponent: '1.25' → 2, '1.5e-3' → 4, '120' → 0.
 function fractionDigits(cell: string): number {
+  if (!/[.eE]/.test(cell)) return 0; // an integer, the common case: no second full regex
   const m = /^[+-]?\d*(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(cell);
   if (!m) return 0;
   return Math.max(0, (m[1]?.length ?? 0) - Number(m[2] ?? 0));
