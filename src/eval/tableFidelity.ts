@@ -48,7 +48,7 @@ const BINS = 10;
  * frequencies (otherwise; numbers cut into 10 equal-width bins over the real range, synthetic values clamped
  * into the end bins); overall = the mean of the two. Numeric missing cells are left out of KS and of pairs;
  * a missing categorical cell counts as its own level. The schema's numeric and categorical columns (and its
- * label, as a categorical column) are compared; ignored columns are not.
+ * label, as a categorical column, when the synthetic table has it) are compared; ignored columns are not.
  *
  * @example
  * const r = compareTables(parseCsv(real), parseCsv(synth), fitTableSchema(parseCsv(real)));
@@ -56,7 +56,8 @@ const BINS = 10;
  */
 export function compareTables(real: LinedTable, synth: LinedTable, schema: TableSchema): FidelityReport {
   const missing = new Set(schema.missing);
-  const cols = schema.columns.filter((c) => c.kind !== 'ignore');
+  // a label column is compared when the synthetic table has it (sampling from a model trained with a label writes none)
+  const cols = schema.columns.filter((c) => c.kind !== 'ignore' && (c.kind !== 'label' || synth.columns.includes(c.name)));
   const R = cols.map((c) => readColumn(real, c.name, c.kind === 'numeric', missing));
   const S = cols.map((c) => readColumn(synth, c.name, c.kind === 'numeric', missing));
   const columns: ColumnFidelity[] = cols.map((c, j) => {

@@ -41,6 +41,14 @@ test('a shifted column, changed frequencies and a reversed correlation give the 
   assert.throws(() => compareTables(REAL, table('s.csv', ['x', 'y', 'c'], [[1, 'big', 'A']]), SCHEMA), /s\.csv: row 1: column "y": "big" is not a number/);
 });
 
+test('a label column is compared when the synthetic table has one, and skipped when it has not', () => {
+  const schema = fitTableSchema(REAL, { label: 'c' });
+  const withLabel = compareTables(REAL, REAL, schema);
+  assert.deepEqual(withLabel.columns.map((c) => c.column), ['x', 'y', 'c']);
+  const noLabel = table('s.csv', ['x', 'y'], REAL.rows.map((r) => r.slice(0, 2)));
+  assert.deepEqual(compareTables(REAL, noLabel, schema).columns.map((c) => c.column), ['x', 'y']);
+});
+
 test('contingency pairs: a categorical column paired with a binned numeric one', () => {
   // real: c = A exactly when x < 50; synth breaks the link (c alternates): joint TVD = 0.5
   const real = table('r.csv', ['x', 'c'], Array.from({ length: 100 }, (_, i) => [i, i < 50 ? 'A' : 'B']));
