@@ -15,6 +15,7 @@ export * from './node/imageFolder.js';
 export * from './node/imageCache.js';
 export * from './node/decodeImage.js';
 export * from './node/openDataSource.js';
+export * from './node/csvFiles.js';
 
 /**
  * An Engine over onnxruntime-node; threads default to the machine's cores.

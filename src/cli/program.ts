@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isVaekitError } from '../errors.js';
 import { asFsError } from '../node/fsError.js';
+import { registerCompare } from './compare.js';
 import { registerEncode } from './encode.js';
 import { registerEval } from './eval.js';
 import { registerInterpolate } from './interpolate.js';
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerManifold(program);
   registerTraverse(program);
   registerInterpolate(program);
+  registerCompare(program);
   const plot = program.command('plot').description('charts: latent means, training curves');
   registerPlotLatent(plot);
   registerPlotCurves(plot);

@@ -6,11 +6,17 @@ import { PRESETS, preset } from './presets.js';
 
 const Activation = z.enum(['relu', 'tanh', 'softplus', 'sigmoid', 'leakyRelu', 'elu', 'gelu']);
 
-/** Observation model p(x|z). */
+/** One column's slice of a table row: a standardized number (Gaussian, width 1) or a one-hot category. */
+const TabularSegmentSchema = z
+  .object({ kind: z.enum(['gaussian', 'categorical']), start: z.number().int().nonnegative(), width: z.number().int().positive(), column: z.string() })
+  .strict();
+
+/** Observation model p(x|z). 'tabular': per-column Gaussian (learned σ) or categorical segments of a CSV row. */
 export const LikelihoodConfigSchema = z
   .discriminatedUnion('type', [
     z.object({ type: z.literal('bernoulli') }).strict(),
     z.object({ type: z.literal('gaussian'), sigma: z.union([z.number().positive(), z.enum(['learned', 'learned-per-dim'])]).default(0.1) }).strict(),
+    z.object({ type: z.literal('tabular'), segments: z.array(TabularSegmentSchema).min(1).max(1 << 16) }).strict(),
   ])
   .default({ type: 'bernoulli' });
 

@@ -4,6 +4,7 @@ import { type Tensor } from '../graph/tensor.js';
 import { type LikelihoodConfig } from '../models/vaeConfig.js';
 import { type Scope, zerosInit } from '../nn/scope.js';
 import { bernoulliLogProb, gaussianLogProb } from './logDensity.js';
+import { numericCount, tabularLikelihood } from './tabularLikelihood.js';
 
 /** The decoder's output turned into a distribution over flattened x [N, D]. */
 export interface Likelihood {
@@ -48,6 +49,12 @@ export function likelihood(cfg: LikelihoodConfig, out: Tensor, s: Scope): Likeli
         mean: out,
         params: { mean: out },
       };
+    }
+    case 'tabular': {
+      // one learned log σ² per numeric column, [numeric columns], starting at 0 (σ = 1: the standardized scale)
+      const n = numericCount(cfg.segments);
+      const lik = tabularLikelihood(cfg.segments, out, n > 0 ? s.param('logvar', [n], zerosInit) : undefined);
+      return { ...lik, params: { out } };
     }
     default:
       throw new VaekitError(`unknown likelihood ${JSON.stringify(cfg)}`, 'E_CONFIG');

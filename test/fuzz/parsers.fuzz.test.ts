@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { csvDataset } from '../../src/data/csvDataset.js';
+import { parseCsv } from '../../src/data/csvParse.js';
+import { decodeTable } from '../../src/data/tableCodec.js';
 import { parseIdx } from '../../src/data/idx.js';
 import { decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors.js';
 import { VaekitError } from '../../src/errors.js';
@@ -374,6 +377,60 @@ function checkNpy(result: unknown): void {
   }
 }
 
+// ---- CSV tables (parser + schema inference + encoding) ------------------------------------------------
+
+const CSV_SEEDS = (): Uint8Array[] => [
+  textBytes('mass,island,sex\r\n3750,Torgersen,MALE\r\nNA,"Bis,coe",\r\n3250.5,Dream,FEMALE\r\n'),
+  textBytes('a;b;c\n1;"x\n""y""";2e3\n-0.5;z;\n.25;"";7\n'),
+  textBytes('id,v\n1,1\n2,NaN\n3,1e-3\n4,1\n'),
+];
+
+const CSV_TOKENS = [',', ';', '"', '""', '\n', '\r\n', '\r', 'NA', 'NaN', '', ' ', '1e400', '-1e308', '1e308', '0x10', '.', '-', 'Infinity', '\ufeff', '1'.repeat(40)];
+
+/** The text of a CSV seed with one CSV-shaped edit: a token inserted, a line duplicated or dropped. */
+const CSV_STRUCTURED: Record<string, Mutator> = {
+  insertToken(b, rng) {
+    const t = new TextDecoder().decode(b);
+    const at = rng.int(t.length + 1);
+    return textBytes(t.slice(0, at) + pick(rng, CSV_TOKENS) + t.slice(at));
+  },
+  duplicateLine(b, rng) {
+    const lines = new TextDecoder().decode(b).split('\n');
+    const k = rng.int(lines.length);
+    lines.splice(k, 0, ...Array.from({ length: 1 + rng.int(3) }, () => lines[k]));
+    return textBytes(lines.join('\n'));
+  },
+  dropLine(b, rng) {
+    const lines = new TextDecoder().decode(b).split('\n');
+    lines.splice(rng.int(lines.length), 1);
+    return textBytes(lines.join('\n'));
+  },
+};
+
+// Delimiter from the header's first ';' or ',' (the seeds use both); skip bad rows in half the cases.
+function parseCsvTable(b: Uint8Array): unknown {
+  const text = new TextDecoder().decode(b);
+  const delimiter = /^[^\n]*;/.test(text) ? ';' : ',';
+  const onBad = b.length % 2 ? 'skip' : 'fail';
+  const raw = parseCsv(text, { source: 'fuzz.csv', delimiter, onBad });
+  const r = csvDataset(text, 'fuzz.csv', { delimiter, onBad });
+  return { raw, ...r };
+}
+
+function checkCsvTable(result: unknown): void {
+  const { raw, dataset, schema, table } = result as ReturnType<typeof csvDataset> & { raw: ReturnType<typeof parseCsv> };
+  for (const row of raw.rows) assert.equal(row.length, raw.columns.length, 'every row has the header\'s field count');
+  for (let i = 1; i < raw.lines.length; i++) assert.ok(raw.lines[i] > raw.lines[i - 1], 'lines increase');
+  const d = dataset.shape[0];
+  const x = new Float32Array(dataset.n * d), m = new Float32Array(dataset.n * d);
+  dataset.read(Array.from({ length: dataset.n }, (_, i) => i), x, m);
+  assert.ok(x.every(Number.isFinite), 'x is finite');
+  assert.ok(m.every((v) => v === 0 || v === 1), 'mask is 0/1');
+  assert.ok(x.every((v, i) => dataset.hasMask !== true || m[i] === 1 || v === 0), 'x is 0 where missing');
+  const back = decodeTable(schema, x, dataset.n, dataset.hasMask ? m : undefined);
+  assert.equal(back.rows.length, table.rows.length);
+}
+
 // ---- the table ---------------------------------------------------------------------------------------
 
 /** Mutates the IDX inside a gzip member, then recompresses, so gzip-wrapped inputs reach the IDX parser. */
@@ -444,6 +501,7 @@ const TARGETS: Target[] = [
     },
     mutators: {},
   },
+  { name: 'csv table', seeds: CSV_SEEDS, parse: parseCsvTable, check: checkCsvTable, mutators: CSV_STRUCTURED },
 ];
 
 function concat(...parts: Uint8Array[]): Uint8Array {
