@@ -10,6 +10,7 @@ import { type RowDataset } from '../data/rowDataset.js';
 import { VaekitError } from '../errors.js';
 import { openDataSource, type DataSourceOptions } from '../node/openDataSource.js';
 import { classNamesOf, loadSplits, type DatasetSpec } from './datasets.js';
+import { warn } from './output.js';
 
 /** Both splits of a command's data (test may be absent for a user's file without a held-out fraction). */
 export interface LoadedData {
@@ -18,6 +19,8 @@ export interface LoadedData {
   classNames?: readonly string[];
   /** How stored values became model inputs (user files): saved in config.json. */
   preprocessing?: unknown;
+  /** A file given to a model command with --data: all of it is the data, whatever --split says. */
+  whole?: boolean;
 }
 
 /**
@@ -29,8 +32,10 @@ export interface LoadedData {
 export async function loadData(spec: DatasetSpec): Promise<LoadedData> {
   let out: LoadedData;
   if (spec.path !== undefined) {
-    const src = await openDataSource(spec.path, (spec.source ?? {}) as DataSourceOptions);
-    out = { train: src.train, test: src.test, classNames: src.train.classNames, preprocessing: src.preprocessing };
+    const opts = (spec.source ?? {}) as DataSourceOptions;
+    const onSkipped = (count: number, first: string[]) => warn(`vaekit: --on-bad skip left out ${count} bad row(s) or file(s) of ${spec.path}: ${first.join('; ')}${count > first.length ? '; …' : ''}`);
+    const src = await openDataSource(spec.path, { ...opts, onSkipped });
+    out = { train: src.train, test: src.test, classNames: src.train.classNames, preprocessing: src.preprocessing, whole: opts.testFraction === 0 };
   } else {
     const { train, test } = await loadSplits({ name: spec.name, dir: spec.dir });
     out = { train: imageRows(train), test: imageRows(test), classNames: classNamesOf(spec.name) };
@@ -63,7 +68,7 @@ export function classCount(d: LoadedData): number {
  * const ds = examplesFor(data, 'test', 100);
  */
 export function examplesFor(d: LoadedData, split: 'train' | 'test', limit?: number): ImageDataset & { shape: readonly number[] } {
-  const src = split === 'test' ? d.test : d.train;
+  const src = split === 'test' && !d.whole ? d.test : d.train;
   if (!src) throw new VaekitError(`${d.train.name} has no test split; use --split train, or train with --test-fraction`, 'E_ARG');
   const ds = limit === undefined || limit >= src.n ? src : datasetView(src, Array.from({ length: limit }, (_, i) => i));
   const { x } = readAll(ds);

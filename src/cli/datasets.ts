@@ -9,6 +9,7 @@ import { loadEmbeddedMnist } from '../data/mnist.js';
 import { VaekitError } from '../errors.js';
 import { type ModelFile } from '../io/modelFiles.js';
 import { defined } from './options.js';
+import { tableOptions, type TableFlags } from './tableOptions.js';
 import { loadFashionMnist, loadIdxDataset } from '../node/fashionMnist.js';
 
 /**
@@ -103,8 +104,11 @@ export function datasetFor(meta: ModelFile, flags: { dataset?: string; data?: st
   const recorded = meta.dataset;
   // the user's own data: the recorded file (or --data instead), opened the way training opened it
   if (flags.dataset === undefined && typeof recorded?.path === 'string') {
-    const path = flags.data ?? recorded.path;
-    return { name: recorded.name, path, source: recorded.source as Record<string, unknown> | undefined, classes: flags.classes };
+    const file = flags.data ?? recorded.path;
+    const pre = recorded.preprocessing as { kind?: string; schema?: unknown } | undefined;
+    // a table is read with the schema the model was trained on, so its columns encode the same way
+    const source = { ...(recorded.source as Record<string, unknown> | undefined), ...(pre?.kind === 'table' ? { schema: pre.schema, testFraction: flags.data === undefined ? (recorded.source as { testFraction?: number })?.testFraction : 0 } : {}) };
+    return { name: recorded.name, path: file, source, classes: flags.classes };
   }
   const name = flags.dataset ?? registeredName(recorded?.name);
   if (name === undefined) {
@@ -123,8 +127,8 @@ function registeredName(name: string | undefined): string | undefined {
   return DATASET_NAMES.find((n) => base === n || base.startsWith(`${n}-`));
 }
 
-/** Flags that choose training data. */
-export interface DataFlags {
+/** Flags that choose training data (CSV tables add the table flags). */
+export interface DataFlags extends TableFlags {
   dataset?: string;
   data?: string;
   classes?: number[];
@@ -147,8 +151,8 @@ export interface DataFlags {
 export function datasetSpecOf(o: DataFlags, seed: number): DatasetSpec {
   const own = o.data !== undefined && o.dataset === undefined && !isIdxDir(o.data);
   if (!own) {
-    const sourceFlags = [o.imageSize, o.channels, o.channelsLast, o.labels, o.onBad, o.testFraction].some((v) => v !== undefined);
-    if (sourceFlags) throw new VaekitError('--image-size, --channels, --channels-last, --labels, --on-bad and --test-fraction apply to your own --data (a folder, .npy, .npz or .csv)', 'E_ARG');
+    const sourceFlags = [o.imageSize, o.channels, o.channelsLast, o.labels, o.onBad, o.testFraction, o.delimiter, o.categorical, o.numeric, o.ignore, o.label, o.missing].some((v) => v !== undefined);
+    if (sourceFlags) throw new VaekitError('--image-size, --channels, --channels-last, --labels, --on-bad, --test-fraction and the table flags apply to your own --data (a folder, .npy, .npz or .csv)', 'E_ARG');
     return defined({ name: o.dataset ?? 'mnist', dir: o.data, classes: o.classes }) as DatasetSpec;
   }
   const source = defined({
@@ -159,6 +163,7 @@ export function datasetSpecOf(o: DataFlags, seed: number): DatasetSpec {
     onBad: o.onBad,
     testFraction: o.testFraction ?? 0.1,
     seed,
+    table: path.extname(o.data!).toLowerCase() === '.csv' ? defined(tableOptions({ ...o, onBad: undefined }) as Record<string, unknown>) : undefined,
   });
   return defined({ name: path.basename(path.resolve(o.data!)), path: path.resolve(o.data!), source, classes: o.classes }) as DatasetSpec;
 }

@@ -72,6 +72,8 @@ export interface DataFacts {
   classes: number;
   /** Optimizer steps of the whole run (for schedules that span it). */
   totalSteps: number;
+  /** The likelihood the data dictates (the tabular one for CSV tables), when it does. */
+  likelihood?: VaeConfig['likelihood'];
 }
 
 /**
@@ -87,7 +89,8 @@ export function modelConfigFromFlags(o: ModelFlags, data: DataFacts): VaeConfig 
   const schedules = [o.klWarmup !== undefined, o.klCyclical !== undefined, o.capacity !== undefined].filter(Boolean).length;
   if (schedules > 1) throw new VaekitError('choose one of --kl-warmup, --kl-cyclical and --capacity', 'E_ARG');
   if (o.conditional && data.classes < 2) throw new VaekitError('--conditional needs labelled data with at least 2 classes', 'E_ARG');
-  const likelihood = o.likelihood === 'gaussian' ? { type: 'gaussian', sigma: o.sigma } : o.likelihood && { type: o.likelihood };
+  if (data.likelihood && o.likelihood) throw new VaekitError(`--likelihood: this data has its own (${data.likelihood.type}: Gaussian numbers and categorical levels per column)`, 'E_ARG');
+  const likelihood = data.likelihood ?? (o.likelihood === 'gaussian' ? { type: 'gaussian', sigma: o.sigma } : o.likelihood && { type: o.likelihood });
   let kl: unknown;
   if (o.klWarmup !== undefined) kl = { type: 'warmup', steps: o.klWarmup };
   if (o.klCyclical) {

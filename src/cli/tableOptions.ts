@@ -30,7 +30,7 @@ const namesArg = (v: string): string[] => {
  * @example
  * addTableOptions(program.command('compare'));
  */
-export function addTableOptions(cmd: Command, opts: { label?: boolean } = {}): Command {
+export function addTableOptions(cmd: Command, opts: { label?: boolean; onBad?: boolean } = {}): Command {
   cmd
     .option('--delimiter <char>', 'field delimiter of the CSV files', (v: string) => {
       const d = v === '\\t' || v === 'tab' ? '\t' : v;
@@ -40,8 +40,8 @@ export function addTableOptions(cmd: Command, opts: { label?: boolean } = {}): C
     .option('--categorical <names>', 'treat these columns as categorical, e.g. cylinders,year', namesArg)
     .option('--numeric <names>', 'treat these columns as numeric (a non-number is then a bad row)', namesArg)
     .option('--ignore <names>', 'leave these columns out', namesArg)
-    .option('--missing <tokens>', 'cells meaning "missing" (default: empty, NA, NaN)', (v: string) => v.split(','))
-    .addOption(new Option('--on-bad <what>', 'a bad row: stop (fail) or leave it out and report it (skip)').choices(['skip', 'fail']).default('fail'));
+    .option('--missing <tokens>', 'cells meaning "missing" (default: empty, NA, NaN)', (v: string) => v.split(','));
+  if (opts.onBad !== false) cmd.addOption(new Option('--on-bad <what>', 'a bad row: stop (fail) or leave it out and report it (skip)').choices(['skip', 'fail']).default('fail'));
   if (opts.label !== false) cmd.option('--label <name>', 'the class label column (kept out of the data)');
   return cmd;
 }

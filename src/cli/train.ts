@@ -16,7 +16,9 @@ import { parseTrainConfig, TrainConfigSchema, valFractionOf, type TrainConfig } 
 import { DEFAULT_STEPS_PER_CALL, Trainer } from '../train/trainer.js';
 import { type TrainerState } from '../train/trainerState.js';
 import { makeEngine } from './common.js';
+import { tableSegments, type TableSchema } from '../data/tableSchema.js';
 import { classCount, loadData, type LoadedData } from './dataSource.js';
+import { addTableOptions } from './tableOptions.js';
 import { datasetSpecOf, DATASET_NAMES, type DataFlags, type DatasetSpec } from './datasets.js';
 import { addModelFlags, modelConfigFromFlags, type DataFacts, type ModelFlags } from './modelFlags.js';
 import { addDataSourceOptions, addJsonOption, addThreadsOption, defined, intArg, intListArg, intRangeArg, numberArg, rangeArg } from './options.js';
@@ -77,7 +79,7 @@ export function registerTrain(program: Command): void {
     .option('--checkpoint-minutes <m>', 'also checkpoint every m minutes within an epoch', numberArg())
     .option('--resume <dir>', 'continue the run in DIR from its checkpoint (may change --epochs, --lr, --grad-clip)')
     .option('--out <dir>', 'run directory (default runs/<date-time>)');
-  addJsonOption(addThreadsOption(addDataSourceOptions(addModelFlags(cmd)))).action((o: TrainFlags, c: Command) => train(o, c));
+  addJsonOption(addThreadsOption(addTableOptions(addDataSourceOptions(addModelFlags(cmd)), { onBad: false }))).action((o: TrainFlags, c: Command) => train(o, c));
 }
 
 /** The run to start: configs and data from flags, or everything from a checkpoint. */
@@ -138,7 +140,11 @@ async function train(o: TrainFlags, cmd: Command): Promise<void> {
 function dataFacts(data: LoadedData, training: TrainConfig): DataFacts {
   const { train } = data;
   const n = train.n - Math.floor(train.n * valFractionOf(training));
-  return { shape: train.shape, classes: classCount(data), totalSteps: training.epochs * Math.ceil(n / training.batchSize) };
+  const pre = data.preprocessing as { kind?: string; schema?: TableSchema } | undefined;
+  // a table's rows are modelled column by column: Gaussian numbers, categorical levels
+  const likelihood = pre?.kind === 'table' ? { type: 'tabular' as const, segments: tableSegments(pre.schema!) } : undefined;
+  if (likelihood && training.binarize !== 'none') throw new VaekitError('--binarize applies to pixels, not to table rows', 'E_ARG');
+  return { shape: train.shape, classes: classCount(data), totalSteps: training.epochs * Math.ceil(n / training.batchSize), likelihood };
 }
 
 function freshPlan(o: TrainFlags): RunPlan {

@@ -10,6 +10,9 @@ import { splitDataset } from '../data/subsetDataset.js';
 import { type ImageCacheReport } from './imageCache.js';
 import { openImageFolder } from './imageFolder.js';
 import { openNpyDataset, readNpyFileHeader, readNpyLabels } from './npyFileDataset.js';
+import { type CsvDatasetOptions } from '../data/csvDataset.js';
+import { type TableSchema } from '../data/tableSchema.js';
+import { openCsvDataset } from './csvFiles.js';
 
 /**
  * The one entry point the CLI calls for `--data PATH`: a folder of images, an `.npy` (read from disk), an
@@ -33,6 +36,12 @@ export interface DataSourceOptions {
   testFraction?: number;
   /** Seed of the held-out split (default 0). */
   seed?: number;
+  /** CSV tables: delimiter, column-kind overrides, label column, missing-value tokens. */
+  table?: Omit<CsvDatasetOptions, 'onBad' | 'schema'>;
+  /** CSV tables: the schema a model was trained with (encode, score, impute apply it instead of fitting one). */
+  schema?: TableSchema;
+  /** Told how many rows or files --on-bad skip left out, and the first few. */
+  onSkipped?: (count: number, first: string[]) => void;
   /** Image decoding progress (done, total). */
   onProgress?: (done: number, total: number) => void;
 }
@@ -41,7 +50,7 @@ export interface DataSourceOptions {
 export interface DataSource {
   train: RowDataset;
   test?: RowDataset;
-  preprocessing: PixelPreprocessing;
+  preprocessing: PixelPreprocessing | TablePreprocessing;
   images?: ImageCacheReport;
 }
 
@@ -57,7 +66,7 @@ export type DataSourceOpener = (file: string, opts: DataSourceOptions) => Promis
 export const DATA_SOURCE_OPENERS: Readonly<Record<string, DataSourceOpener>> = {
   '.npy': openNpySource,
   '.npz': openNpzSource,
-  // '.csv': openCsvSource, (the CSV engineer's opener)
+  '.csv': openCsvSource,
 };
 
 /**
@@ -127,4 +136,18 @@ async function openNpzSource(file: string, opts: DataSourceOptions): Promise<Dat
 function pixelRecord(source: 'npy' | 'npz', dtype: string, ds: RowDataset, channelsLast?: boolean): PixelPreprocessing {
   const d = dtype as PixelPreprocessing['dtype'];
   return { kind: 'pixels', source, scale: d === 'uint8' ? 1 / 255 : 1, dtype: d, channelsLast: channelsLast === true, shape: [...ds.shape] };
+}
+
+/** A CSV source's preprocessing: the fitted (or given) table schema, with per-column transforms. */
+export interface TablePreprocessing {
+  kind: 'table';
+  schema: TableSchema;
+  /** Rows left out under --on-bad skip. */
+  skipped?: number;
+}
+
+async function openCsvSource(file: string, opts: DataSourceOptions): Promise<DataSource> {
+  const r = openCsvDataset(file, { ...opts.table, onBad: opts.onBad, schema: opts.schema });
+  if (r.skipped.count > 0) opts.onSkipped?.(r.skipped.count, r.skipped.first.map((b) => `line ${b.line}: ${b.reason}`));
+  return { train: r.dataset, preprocessing: { kind: 'table', schema: r.schema, skipped: r.skipped.count } };
 }

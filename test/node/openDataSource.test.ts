@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeNpy } from '../../src/data/npy.js';
-import { toSourceArray } from '../../src/data/preprocessing.js';
+import { toSourceArray, type PixelPreprocessing } from '../../src/data/preprocessing.js';
 import { rowSize, type RowDataset } from '../../src/data/rowDataset.js';
 import { VaekitError } from '../../src/errors.js';
 import { openDataSource } from '../../src/node/openDataSource.js';
@@ -81,7 +81,7 @@ test('.npy channels-last with labels: a seeded held-out split, and samples writt
     assert.notDeepEqual(readAll(other.test!), readAll(src.test!));
 
     // model-space rows → the source's uint8 [N, H, W, C]: numpy finds it equal to the original
-    writeNpy(join(dir, 'back.npy'), toSourceArray(whole.preprocessing, all, { units: 'source' }));
+    writeNpy(join(dir, 'back.npy'), toSourceArray(whole.preprocessing as PixelPreprocessing, all, { units: 'source' }));
     assert.equal(numpy('print(np.array_equal(np.load(sys.argv[1]), np.load(sys.argv[2])))', [join(dir, 'back.npy'), file]).trim(), 'True');
     for (const s of [src, whole, again, other]) s.train.close?.();
   } finally {
