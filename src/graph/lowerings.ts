@@ -87,7 +87,7 @@ export const LOWERINGS: Record<string, Lowering> = {
       consts: [
         { name: tmp('ones'), dtype: 'float32', shape: [1, m], data: new Float32Array(m).fill(1) },
         i64(tmp('mat'), tail > 1 ? [m, mid, tail] : [m, mid]),
-        i64(tmp('last'), [2]),
+        ...(tail > 1 ? [i64(tmp('last'), [2])] : []),
         i64(tmp('out'), [...n.outputs[0].shape]),
       ],
     };
