@@ -101,7 +101,7 @@ for (let r = 1; r <= rounds; r++) {
     line += `, pytorch ${t.ms.toFixed(1)} ms/step (${(flops / t.ms / 1e6).toFixed(0)} GFLOP/s), ratio ${(v.ms / t.ms).toFixed(2)}`;
   }
   if (values['cpu-time']) {
-    const tc = torchCpuMsPerStep(TORCH_CONV_SCRIPT, ['--latent', String(L)], { torch: engine.threads, openblas: 1 }, Math.max(steps, 20));
+    const tc = values['no-torch'] ? null : torchCpuMsPerStep(TORCH_CONV_SCRIPT, ['--latent', String(L)], { torch: engine.threads, openblas: 1 }, Math.max(steps, 20));
     line += `\n  CPU time: vaekit ${v.cpu.toFixed(1)} ms/step` + (tc === null ? '' : `, pytorch (torch threads ${engine.threads}, OpenBLAS 1) ${tc.toFixed(1)} ms/step, ratio ${(v.cpu / tc).toFixed(2)}`);
     if (tc !== null) cpuRatios.push(v.cpu / tc);
   }
