@@ -7,7 +7,9 @@
 // --cpu-time (also measure CPU time per step, vaekit's process and PyTorch's from two runs of different lengths;
 // on a machine shared with other jobs, wall time measures the contention and CPU time the work; use --threads 1).
 import { parseArgs } from 'node:util';
+import { gemm } from '../src/graph/ops/index.js';
 import { toOnnx } from '../src/graph/serialize.js';
+import { Graph } from '../src/graph/tensor.js';
 import { loadFashionMnist, nodeEngine } from '../src/node.js';
 import { adam } from '../src/optim/adam.js';
 import { StepRunner } from '../src/optim/stepRunner.js';
@@ -82,6 +84,24 @@ async function torchStepMs(): Promise<{ ms: number; command: string } | null> {
   if (!m) throw new Error(`pytorch: could not parse output:\n${torch.stdout}`);
   return { ms: Number(m[1]), command: torch.command };
 }
+
+// Machine check: what one plain sgemm reaches right now. The machine is shared; when this is far below its idle
+// figure (≈390 GFLOP/s on 2 threads), wall times measure the contention and --cpu-time the work.
+async function sgemmGflops(): Promise<number> {
+  const g = new Graph();
+  const n = 1024;
+  const f = await engine.compile(g, { y: gemm(g.input('a', [n, n]), g.input('b', [n, n])) }, 'sgemm');
+  const feeds = { a: new Float32Array(n * n).fill(0.5), b: new Float32Array(n * n).fill(0.25) };
+  let best = Infinity;
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    await f.run(feeds);
+    best = Math.min(best, performance.now() - t);
+  }
+  await f.release();
+  return (2 * n ** 3) / best / 1e6;
+}
+console.log(`machine check: a 1024³ sgemm in ONNX Runtime reaches ${(await sgemmGflops()).toFixed(0)} GFLOP/s now (threads=${engine.threads}; about 390 on this machine when idle)`);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const flops = model.flopsPerStep(B);
