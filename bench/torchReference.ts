@@ -34,3 +34,22 @@ export async function runTorchReference(args: string[], script = TORCH_SCRIPT, t
   const stdout = execFileSync('/usr/bin/python3', [script, ...full], { env, encoding: 'utf8', maxBuffer: 1 << 24 });
   return { stdout, command };
 }
+
+/**
+ * CPU time (user + system, all threads) per training step of a reference script, from two runs of
+ * different lengths (`--max-steps base` and `base + steps`), so start-up and data loading cancel. On a
+ * machine shared with other jobs this measures the work done where wall time measures the contention.
+ */
+export function torchCpuMsPerStep(script: string, args: string[], threads: TorchThreads, steps: number, base = 12): number | null {
+  if (!existsSync(script) || spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' }).status !== 0) return null;
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(threads.openblas), TIMEFORMAT: '%3U %3S' };
+  delete env.OPENBLAS_CORETYPE;
+  const cpu = (n: number): number => {
+    const cmd = ['/usr/bin/python3', script, '--threads', String(threads.torch), ...args, '--max-steps', String(n)].map((a) => `'${a}'`).join(' ');
+    const r = spawnSync('/bin/bash', ['-c', `time ${cmd} > /dev/null`], { env, encoding: 'utf8' });
+    const m = /([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
+    if (r.status !== 0 || !m) throw new Error(`pytorch: ${cmd} failed:\n${r.stderr}`);
+    return Number(m[1]) + Number(m[2]);
+  };
+  return ((cpu(base + steps) - cpu(base)) * 1000) / steps;
+}

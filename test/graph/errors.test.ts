@@ -35,8 +35,8 @@ test('dtype errors name the op and the dtypes', () => {
 test('an op without a gradient rule is named by grad', () => {
   const g = new Graph();
   const x = g.input('x', [3]);
-  const y = emit('Erf', [x], {}, [3], 'float32');
-  throwsWith(() => grad(sum(y), [x]), 'Erf', 'no gradient rule');
+  const y = emit('Sin', [x], {}, [3], 'float32');
+  throwsWith(() => grad(sum(y), [x]), 'Sin', 'no gradient rule');
 });
 
 test('a graph ORT refuses is reported with the graph name and inputs', async () => {

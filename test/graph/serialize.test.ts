@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ModelProto } from '../../src/graph/onnxSchema.js';
-import { add, conv2d, gemm, logsumexp, relu, reshape, slice, softplus, sum } from '../../src/graph/ops/index.js';
+import { grad } from '../../src/autodiff/grad.js';
+import { add, conv2d, convTranspose2d, gemm, logsumexp, relu, reshape, slice, softplus, softplusSum, sum } from '../../src/graph/ops/index.js';
 import { OPSET, toOnnx } from '../../src/graph/serialize.js';
 import { Graph } from '../../src/graph/tensor.js';
 import { nodeEngine } from '../../src/node.js';
@@ -61,8 +62,37 @@ test('the onnx checker accepts the model (when python3-onnx is installed)', (t) 
   const probe = spawnSync('/usr/bin/python3', ['-c', 'import onnx'], { encoding: 'utf8' });
   if (probe.status !== 0) return t.skip('python3-onnx not installed');
   const { g, out } = build();
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'vaekit-')), 'm.onnx');
-  writeFileSync(file, toOnnx(g, out));
-  const r = spawnSync('/usr/bin/python3', ['-c', 'import onnx,sys; m=onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True); print(len(m.graph.node))', file], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
+  assert.equal(onnxCheck(toOnnx(g, out)).status, 0);
+});
+
+// Runs onnx.checker (full check, with shape inference) on the bytes; prints the model's op types.
+function onnxCheck(bytes: Uint8Array): { status: number | null; ops: string[] } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vaekit-'));
+  try {
+    const file = path.join(dir, 'm.onnx');
+    writeFileSync(file, bytes);
+    const code = 'import onnx,sys; m=onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True); print(" ".join(sorted({n.op_type for n in m.graph.node})))';
+    const r = spawnSync('/usr/bin/python3', ['-c', code, file], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return { status: r.status, ops: r.stdout.trim().split(' ') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('without lowerings, a graph with conv gradients and softplusSum is plain ONNX (when python3-onnx is installed)', (t) => {
+  const probe = spawnSync('/usr/bin/python3', ['-c', 'import onnx'], { encoding: 'utf8' });
+  if (probe.status !== 0) return t.skip('python3-onnx not installed');
+  const g = new Graph();
+  const x = g.input('x', [2, 8, 6, 6]);
+  const w = g.input('w', [8, 8, 3, 3]);
+  const v = g.input('v', [8, 4, 3, 3]);
+  const y = convTranspose2d(relu(conv2d(x, w, undefined, { stride: 2, pad: 1 })), v, undefined, { stride: 2, pad: 1, outputPadding: 1 });
+  const loss = sum(softplusSum(reshape(y, [2, -1])));
+  const [gw, gv] = grad(loss, [w, v]);
+  const plain = onnxCheck(toOnnx(g, { loss, gw, gv }, { lower: false })).ops;
+  assert.ok(plain.includes('Conv') && plain.includes('ConvTranspose') && plain.includes('Softplus'), plain.join(' '));
+  assert.ok(!plain.some((op) => ['ConvFilterGrad', 'SoftplusSum', 'StopGradient', 'Gather'].includes(op)), plain.join(' '));
+  // the default (lowered) form is valid ONNX too, with the weight gradients as Gather + Gemm
+  assert.ok(onnxCheck(toOnnx(g, { loss, gw, gv })).ops.includes('Gather'));
 });

@@ -119,6 +119,7 @@ export async function gradCheck(shapes: number[][], f: (...xs: Tensor[]) => Tens
   }
   const total = checked + skipped;
   assert.ok(skipped <= (opts.maxSkipped ?? 0.1) * total, `${skipped} of ${total} coordinates sit on kinks at every step tried`);
+  // GRADCHECK_VERBOSE=1 prints how each check ran
   if (process.env.GRADCHECK_VERBOSE) console.log(`gradcheck ${precision}: ${checked} checked, ${skipped} skipped`);
   return { precision, checked, skipped };
 }

@@ -1,4 +1,4 @@
-import { add, exp, leakyRelu, mul, neg, relu, reshape, sigmoid, softplus, sub, tanh } from '../../graph/ops/index.js';
+import { elu, gelu, leakyRelu, relu, reshape, sigmoid, softplus, tanh } from '../../graph/ops/index.js';
 import { type Tensor } from '../../graph/tensor.js';
 import { type LayerSpec, type LayerType } from '../layerSpec.js';
 import { type Scope } from '../scope.js';
@@ -22,11 +22,6 @@ const size = (v: number | 'out', ctx: LayerContext, what: 'units' | 'channels'):
   if (!ctx.out) throw new LayerError(`"out" is only meaningful in a decoder, where it is the size the likelihood needs`);
   return ctx.out[what];
 };
-
-// elu(x) = relu(x) + α(e^{min(x,0)} − 1), with min(x,0) = −relu(−x): exact, and differentiable through existing rules
-const elu = (x: Tensor, alpha: number) => add(relu(x), mul(sub(exp(neg(relu(neg(x)))), 1), alpha));
-// GELU, tanh form: ½x(1 + tanh(√(2/π)(x + 0.044715x³)))
-const gelu = (x: Tensor) => mul(mul(x, 0.5), add(tanh(mul(add(x, mul(mul(mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI))), 1));
 
 /**
  * Every layer type by name: the one place that turns a config entry into graph ops. Shape inference is the
