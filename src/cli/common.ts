@@ -4,6 +4,7 @@
  */
 import { type ImageDataset } from '../data/dataset.js';
 import { VaekitError } from '../errors.js';
+import { parseTableSchema, type TableSchema } from '../data/tableSchema.js';
 import { type ModelFile } from '../io/modelFiles.js';
 import { VaeModel } from '../models/vaeModel.js';
 import { nodeEngine } from '../node.js';
@@ -144,4 +145,17 @@ export function firstImages(ds: ImageDataset, n: number): { images: Float32Array
   const m = Math.min(n, ds.n);
   const D = ds.rows * ds.cols;
   return { images: ds.images.subarray(0, m * D), labels: ds.labels.subarray(0, m), n: m };
+}
+
+/**
+ * The table schema a model was trained with (its config.json records it), or an error saying the model is
+ * not a table model.
+ *
+ * @example
+ * const schema = tableSchemaOf(m);
+ */
+export function tableSchemaOf(m: LoadedModel): TableSchema {
+  const pre = (m.meta.dataset as { preprocessing?: { kind?: string; schema?: unknown } } | null)?.preprocessing;
+  if (pre?.kind !== 'table') throw new VaekitError(`the model in ${m.dir} was not trained on a CSV table; .csv output is for table models`, 'E_ARG');
+  return parseTableSchema(pre.schema, `${m.dir}/config.json: dataset.preprocessing.schema`);
 }

@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { isVaekitError } from '../errors.js';
 import { asFsError } from '../node/fsError.js';
 import { registerCompare } from './compare.js';
+import { registerImpute } from './impute.js';
 import { registerEncode } from './encode.js';
 import { registerEval } from './eval.js';
 import { registerInterpolate } from './interpolate.js';
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
   registerManifold(program);
   registerTraverse(program);
   registerInterpolate(program);
+  registerImpute(program);
   registerCompare(program);
   const plot = program.command('plot').description('charts: latent means, training curves');
   registerPlotLatent(plot);

@@ -3,7 +3,9 @@ import { type Command } from 'commander';
 import { encodeNpy } from '../data/npy.js';
 import { Prng } from '../random/prng.js';
 import { imageGrid } from '../viz/imageGrid.js';
-import { loadModel, makeEngine } from './common.js';
+import { formatCsv } from '../data/csvFormat.js';
+import { sampleRows } from '../models/tableRows.js';
+import { loadModel, makeEngine, tableSchemaOf } from './common.js';
 import { addJsonOption, addModelOptions, intArg } from './options.js';
 import { checkGridSize, print, printJson, requireExtension, writeGridPng, writeOutput } from './output.js';
 
@@ -28,13 +30,21 @@ export function registerSample(program: Command): void {
     .description('decode prior samples z ~ N(0, I) into a grid of images, or a float32 .npy [n, ...shape] (pixel means E[x|z])')
     .option('--n <n>', 'number of samples', intArg(1), 64)
     .option('--seed <n>', 'random seed of the draws', intArg(0), 1)
-    .requiredOption('--out <file>', 'output .png grid or .npy array');
+    .requiredOption('--out <file>', 'output .png grid, .npy array, or .csv rows for a model trained on a table');
   addJsonOption(addModelOptions(cmd)).action((o: SampleFlags) => sample(o));
 }
 
 async function sample(o: SampleFlags): Promise<void> {
-  const ext = requireExtension('--out', o.out, ['.png', '.npy']);
+  const ext = requireExtension('--out', o.out, ['.png', '.npy', '.csv']);
   const m = loadModel(o.model, makeEngine(o.threads));
+  if (ext === '.csv') {
+    // a table model: rows in the original columns, units and category levels
+    const { columns, rows } = await sampleRows(m.model, tableSchemaOf(m), o.n, new Prng(o.seed));
+    writeOutput(o.out, formatCsv(columns, rows));
+    if (o.json) printJson({ out: o.out, n: o.n, seed: o.seed, columns });
+    else print(`wrote ${o.out}: ${o.n} synthetic rows of ${columns.length} columns`);
+    return;
+  }
   checkGridSize('--n', o.n, (n) => ({ tiles: n, cols: Math.ceil(Math.sqrt(n)) }), m.shape);
   const images = await m.model.sample(o.n, new Prng(o.seed)); // [n, D]
   if (ext === '.npy') {
