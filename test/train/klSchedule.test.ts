@@ -17,7 +17,7 @@ const engine = nodeEngine({ threads: 2 });
 const schedule = (beta: number, kl: unknown) => parseVaeConfig({ dataShape: [8], beta, kl });
 
 test('klScalars: hand-computed values', () => {
-  const at = (cfg: VaeConfig, steps: number[], key: 'beta' | 'capacity' = 'beta') => steps.map((t) => klScalars(cfg, t)[key]);
+  const at = (cfg: VaeConfig, steps: number[], key: 'beta' | 'capacity' = 'beta') => steps.map((t) => klScalars(cfg, t)[key]!);
   assert.deepEqual(at(schedule(0.5, { type: 'constant' }), [1, 2, 1000]), [0.5, 0.5, 0.5]);
   // β·min(1, t/N), N = 4, β = 2
   assert.deepEqual(at(schedule(2, { type: 'warmup', steps: 4 }), [1, 2, 3, 4, 5, 100]), [0.5, 1, 1.5, 2, 2, 2]);
