@@ -1,6 +1,6 @@
 /** `vaekit encode`: the posterior q(z|x) = N(μ, diag e^logvar) of every example as CSV. */
 import { type Command } from 'commander';
-import { dataForModel, loadModel, makeEngine } from './common.js';
+import { dataForModel, dataLabels, loadModel, makeEngine } from './common.js';
 import { addDatasetOptions, addJsonOption, addModelOptions, type DatasetFlags } from './options.js';
 import { print, printJson, requireExtension, writeOutput } from './output.js';
 
@@ -29,7 +29,7 @@ async function encodeCommand(o: EncodeFlags): Promise<void> {
   requireExtension('--out', o.out, ['.csv']);
   const m = loadModel(o.model, makeEngine(o.threads));
   const { ds } = await dataForModel(m, o);
-  const { mu, logvar } = await m.model.encode(ds.images); // each [n, L]
+  const { mu, logvar } = await m.model.encode(ds.images, dataLabels(m, ds.labels, ds.name)); // each [n, L]; a conditional model reads each row's label
   const L = m.model.latentDim;
   const cols = (p: string) => Array.from({ length: L }, (_, i) => `${p}_${i + 1}`);
   const lines = [['index', 'label', ...cols('mu'), ...cols('logvar')].join(',')];

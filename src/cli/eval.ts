@@ -2,7 +2,7 @@
 import { type Command } from 'commander';
 import { evaluate } from '../eval/evaluate.js';
 import { Prng } from '../random/prng.js';
-import { asTrainedOn, dataForModel, evalSeedOf, loadModel, makeEngine } from './common.js';
+import { asTrainedOn, dataForModel, dataLabels, evalSeedOf, loadModel, makeEngine } from './common.js';
 import { addDatasetOptions, addJsonOption, addModelOptions, type DatasetFlags, intArg } from './options.js';
 import { fmt, print, printJson } from './output.js';
 import { startBar } from './progressBar.js';
@@ -41,6 +41,7 @@ async function evalCommand(o: EvalFlags): Promise<void> {
   const r = await evaluate(m.model, images, {
     rng: new Prng(o.seed ?? evalSeedOf(m.meta)),
     k: o.iw,
+    ...dataLabels(m, ds.labels, ds.name),
     onProgress: bar && ((done, total) => bar.update(done / total)),
   });
   bar?.stop();

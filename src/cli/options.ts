@@ -131,3 +131,13 @@ export function addModelOptions(cmd: Command): Command {
 export function addJsonOption(cmd: Command): Command {
   return cmd.option('--json', 'print one JSON object instead of text');
 }
+
+/**
+ * --label K: the class a conditional model draws or decodes (required for conditional models, refused for others).
+ *
+ * @example
+ * addLabelOption(cmd, 'class of the samples');
+ */
+export function addLabelOption(cmd: Command, what = 'class to draw (conditional models; required there)'): Command {
+  return cmd.option('--label <k>', what, intArg(0));
+}

@@ -2,21 +2,22 @@
 import { type Command } from 'commander';
 import { Prng } from '../random/prng.js';
 import { imageGrid } from '../viz/imageGrid.js';
-import { loadModel, makeEngine } from './common.js';
-import { addJsonOption, addModelOptions, intArg } from './options.js';
+import { labelOption, loadModel, makeEngine } from './common.js';
+import { addJsonOption, addLabelOption, addModelOptions, intArg } from './options.js';
 import { print, printJson, writeGridPng } from './output.js';
 
 interface SampleFlags {
   model: string;
   n: number;
   seed: number;
+  label?: number;
   out: string;
   threads?: number;
   json?: boolean;
 }
 
 /**
- * Adds `vaekit sample --model DIR [--n 64] [--seed N] --out FILE.png`.
+ * Adds `vaekit sample --model DIR [--n 64] [--seed N] [--label K] --out FILE.png`.
  *
  * @example
  * registerSample(program);
@@ -28,14 +29,15 @@ export function registerSample(program: Command): void {
     .option('--n <n>', 'number of samples', intArg(1), 64)
     .option('--seed <n>', 'random seed of the draws', intArg(0), 1)
     .requiredOption('--out <file.png>', 'output PNG');
-  addJsonOption(addModelOptions(cmd)).action((o: SampleFlags) => sample(o));
+  addJsonOption(addModelOptions(addLabelOption(cmd, 'class of the samples (conditional models; required there)'))).action((o: SampleFlags) => sample(o));
 }
 
 async function sample(o: SampleFlags): Promise<void> {
   const m = loadModel(o.model, makeEngine(o.threads));
-  const images = await m.model.sample(o.n, new Prng(o.seed)); // [n, D]
+  const images = await m.model.sample(o.n, new Prng(o.seed), labelOption(m, o.label)); // [n, D]
   const cols = Math.ceil(Math.sqrt(o.n));
   const size = writeGridPng(o.out, imageGrid(images, { h: m.shape[0], w: m.shape[1], cols }));
-  if (o.json) printJson({ out: o.out, n: o.n, seed: o.seed, ...size });
-  else print(`wrote ${o.out}: ${o.n} prior samples in ${cols} columns (${size.width}x${size.height} px)`);
+  const of = o.label === undefined ? '' : ` of class ${o.label}`;
+  if (o.json) printJson({ out: o.out, n: o.n, seed: o.seed, ...(o.label !== undefined && { label: o.label }), ...size });
+  else print(`wrote ${o.out}: ${o.n} prior samples${of} in ${cols} columns (${size.width}x${size.height} px)`);
 }
