@@ -154,7 +154,8 @@ export function dataLabels(m: LoadedModel, labels: ArrayLike<number> | undefined
   const K = m.model.config.classes;
   if (K === 0) return {};
   if (!labels) throw new VaekitError(`the model in ${m.dir} is a conditional VAE (${K} classes) and ${what} has no labels: pass --label K to use class K for every example`, 'E_ARG');
-  const bad = Array.prototype.findIndex.call(labels, (l: number) => l >= K) as number;
-  if (bad >= 0) throw new VaekitError(`${what}: example ${bad} has label ${labels[bad]}, not a class of the model in ${m.dir} (0..${K - 1})`, 'E_DATA');
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] >= K) throw new VaekitError(`${what}: example ${i} has label ${labels[i]}, not a class of the model in ${m.dir} (0..${K - 1})`, 'E_DATA');
+  }
   return { labels };
 }
