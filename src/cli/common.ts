@@ -6,7 +6,7 @@ import { type ImageDataset } from '../data/dataset.js';
 import { VaekitError } from '../errors.js';
 import { parseTableSchema, type TableSchema } from '../data/tableSchema.js';
 import { type ModelFile } from '../io/modelFiles.js';
-import { VaeModel } from '../models/vaeModel.js';
+import { type Labels, VaeModel } from '../models/vaeModel.js';
 import { nodeEngine } from '../node.js';
 import { loadModelDir } from '../node/modelDir.js';
 import { evalSeed, heldOutImages } from '../train/heldOut.js';
@@ -158,4 +158,40 @@ export function tableSchemaOf(m: LoadedModel): TableSchema {
   const pre = (m.meta.dataset as { preprocessing?: { kind?: string; schema?: unknown } } | null)?.preprocessing;
   if (pre?.kind !== 'table') throw new VaekitError(`the model in ${m.dir} was not trained on a CSV table; .csv output is for table models`, 'E_ARG');
   return parseTableSchema(pre.schema, `${m.dir}/config.json: dataset.preprocessing.schema`);
+}
+
+/**
+ * The `labels` option of a model's decode/sample calls from `--label`: the class for a conditional model
+ * (required there), nothing for an unconditional one (where --label is refused).
+ *
+ * @throws VaekitError naming --label and the model's classes when the flag is missing, out of range or not applicable
+ * @example
+ * const images = await m.model.sample(64, rng, labelOption(m, o.label));
+ */
+export function labelOption(m: LoadedModel, label: number | undefined): { labels?: number } {
+  const K = m.model.config.classes;
+  if (K === 0) {
+    if (label !== undefined) throw new VaekitError(`--label applies to conditional models (trained with --conditional); the model in ${m.dir} is not conditional`, 'E_ARG');
+    return {};
+  }
+  if (label === undefined) throw new VaekitError(`the model in ${m.dir} is a conditional VAE (${K} classes): pass --label K with K in 0..${K - 1} to choose the class`, 'E_ARG');
+  if (label >= K) throw new VaekitError(`--label ${label} is not a class of the model in ${m.dir} (0..${K - 1})`, 'E_ARG');
+  return { labels: label };
+}
+
+/**
+ * The `labels` option of encode/elbo calls on dataset rows: the rows' own labels for a conditional model,
+ * nothing otherwise. Labels outside the model's classes are an error naming the first such row.
+ *
+ * @example
+ * const { mu } = await m.model.encode(ds.images, dataLabels(m, ds.labels, ds.name));
+ */
+export function dataLabels(m: LoadedModel, labels: ArrayLike<number> | undefined, what: string): { labels?: Labels } {
+  const K = m.model.config.classes;
+  if (K === 0) return {};
+  if (!labels) throw new VaekitError(`the model in ${m.dir} is a conditional VAE (${K} classes) and ${what} has no labels: pass --label K to use class K for every example`, 'E_ARG');
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] >= K) throw new VaekitError(`${what}: example ${i} has label ${labels[i]}, not a class of the model in ${m.dir} (0..${K - 1})`, 'E_DATA');
+  }
+  return { labels };
 }

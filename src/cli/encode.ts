@@ -3,7 +3,7 @@ import path from 'node:path';
 import { type Command } from 'commander';
 import { encodeNpy, type NpyArray } from '../data/npy.js';
 import { encodeNpz } from '../data/npz.js';
-import { dataForModel, loadModel, makeEngine } from './common.js';
+import { dataForModel, dataLabels, loadModel, makeEngine } from './common.js';
 import { addDatasetOptions, addJsonOption, addLimitOption, addModelOptions, type DatasetFlags } from './options.js';
 import { print, printJson, requireExtension, writeOutput } from './output.js';
 
@@ -33,7 +33,7 @@ async function encodeCommand(o: EncodeFlags): Promise<void> {
   const ext = requireExtension('--out', o.out, ['.csv', '.npy', '.npz']);
   const m = loadModel(o.model, makeEngine(o.threads));
   const { ds } = await dataForModel(m, o);
-  const { mu, logvar } = await m.model.encode(ds.images); // each [n, L]
+  const { mu, logvar } = await m.model.encode(ds.images, dataLabels(m, ds.labels, ds.name)); // each [n, L]; a conditional model reads each row's label
   const L = m.model.latentDim;
   if (ext !== '.csv') {
     const shape = [ds.n, L];

@@ -3,7 +3,7 @@ import { type Command } from 'commander';
 import { VaekitError } from '../errors.js';
 import { evaluate } from '../eval/evaluate.js';
 import { Prng } from '../random/prng.js';
-import { dataForModel, evalSeedOf, loadModel, makeEngine } from './common.js';
+import { dataForModel, dataLabels, evalSeedOf, loadModel, makeEngine } from './common.js';
 import { addDatasetOptions, addJsonOption, addLimitOption, addModelOptions, type DatasetFlags, intArg } from './options.js';
 import { fmt, print, printJson } from './output.js';
 import { startBar } from './progressBar.js';
@@ -43,6 +43,7 @@ async function evalCommand(o: EvalFlags): Promise<void> {
   const r = await evaluate(m.model, images, {
     rng: new Prng(o.seed ?? evalSeedOf(m.meta)),
     k: o.iw,
+    ...dataLabels(m, ds.labels, ds.name),
     onProgress: bar && ((done, total) => bar.update(done / total)),
   });
   bar?.stop();

@@ -3,7 +3,7 @@ import { type Command } from 'commander';
 import { subset } from '../data/dataset.js';
 import { rowsGrid } from '../viz/imageGrid.js';
 import { interpolateLatents } from '../viz/latentPaths.js';
-import { checkIndex, dataForModel, loadModel, makeEngine } from './common.js';
+import { checkIndex, dataForModel, dataLabels, labelOption, loadModel, makeEngine } from './common.js';
 import { addDatasetOptions, addJsonOption, addModelOptions, type DatasetFlags, intArg } from './options.js';
 import { checkGridSize, print, printJson, writeGridPng } from './output.js';
 
@@ -13,13 +13,16 @@ interface InterpolateFlags extends DatasetFlags {
   to: number;
   steps: number;
   slerp?: boolean;
+  label?: number;
   out: string;
   threads?: number;
   json?: boolean;
 }
 
 /**
- * Adds `vaekit interpolate --model DIR [--dataset …] [--split test] --from I --to J [--steps 10] [--slerp] --out F.png`.
+ * Adds `vaekit interpolate --model DIR [--dataset …] [--split test] --from I --to J [--steps 10] [--slerp] [--label K] --out F.png`.
+ * A conditional model encodes each end with its own label and decodes the path with the first example's
+ * label (or --label K), so the row shows one class changing style from I's to J's.
  *
  * @example
  * registerInterpolate(program);
@@ -32,6 +35,7 @@ export function registerInterpolate(program: Command): void {
     .requiredOption('--to <j>', 'index of the last example', intArg(0))
     .option('--steps <n>', 'decoded codes on the path, ends included', intArg(2), 10)
     .option('--slerp', 'spherical interpolation')
+    .option('--label <k>', 'conditional models: class to decode the path with (default: the label of example I)', intArg(0))
     .requiredOption('--out <file.png>', 'output PNG');
   addJsonOption(addDatasetOptions(addModelOptions(cmd))).action((o: InterpolateFlags) => interpolate(o));
 }
@@ -43,9 +47,11 @@ async function interpolate(o: InterpolateFlags): Promise<void> {
   checkIndex('--from', o.from, ds);
   checkIndex('--to', o.to, ds);
   const ends = subset(ds, [o.from, o.to]); // [2, D]
-  const { mu } = await m.model.encode(ends.images); // [2, L]
+  const { mu } = await m.model.encode(ends.images, dataLabels(m, ends.labels, ds.name)); // [2, L], each end under its own label
   const L = m.model.latentDim;
-  const path = await m.model.decode(interpolateLatents(mu.subarray(0, L), mu.subarray(L), o.steps, { spherical: o.slerp })); // [steps, D]
+  const conditional = m.model.config.classes > 0;
+  const label = conditional ? (o.label ?? ends.labels[0]) : o.label;
+  const path = await m.model.decode(interpolateLatents(mu.subarray(0, L), mu.subarray(L), o.steps, { spherical: o.slerp }), labelOption(m, label)); // [steps, D]
   const D = ds.rows * ds.cols;
   const row = new Float32Array((o.steps + 2) * D);
   row.set(ends.images.subarray(0, D), 0);
@@ -53,6 +59,7 @@ async function interpolate(o: InterpolateFlags): Promise<void> {
   row.set(ends.images.subarray(D), (o.steps + 1) * D);
   const size = writeGridPng(o.out, rowsGrid([row], m.grid));
   const kind = o.slerp ? 'spherical' : 'linear';
-  if (o.json) printJson({ out: o.out, from: o.from, to: o.to, steps: o.steps, interpolation: kind, ...size });
-  else print(`wrote ${o.out}: ${ds.name} #${o.from} → #${o.to}, ${o.steps} ${kind} steps between the originals (${size.width}x${size.height} px)`);
+  const decodedAs = conditional ? `, path decoded as class ${label}` : '';
+  if (o.json) printJson({ out: o.out, from: o.from, to: o.to, steps: o.steps, interpolation: kind, ...(conditional && { label }), ...size });
+  else print(`wrote ${o.out}: ${ds.name} #${o.from} → #${o.to}, ${o.steps} ${kind} steps between the originals${decodedAs} (${size.width}x${size.height} px)`);
 }

@@ -3,20 +3,21 @@ import { type Command } from 'commander';
 import { VaekitError } from '../errors.js';
 import { imageGrid } from '../viz/imageGrid.js';
 import { manifoldLatents } from '../viz/latentPaths.js';
-import { loadModel, makeEngine } from './common.js';
-import { addJsonOption, addModelOptions, intArg } from './options.js';
+import { labelOption, loadModel, makeEngine } from './common.js';
+import { addJsonOption, addLabelOption, addModelOptions, intArg } from './options.js';
 import { checkGridSize, print, printJson, writeGridPng } from './output.js';
 
 interface ManifoldFlags {
   model: string;
   grid: number;
+  label?: number;
   out: string;
   threads?: number;
   json?: boolean;
 }
 
 /**
- * Adds `vaekit manifold --model DIR [--grid 20] --out F.png`.
+ * Adds `vaekit manifold --model DIR [--grid 20] [--label K] --out F.png`.
  *
  * @example
  * registerManifold(program);
@@ -27,7 +28,7 @@ export function registerManifold(program: Command): void {
     .description('decode a grid×grid lattice of a 2-D latent space, z on N(0,1) quantiles Φ⁻¹((k+½)/grid); z₁ left→right, z₂ bottom→top')
     .option('--grid <n>', 'images per side', intArg(2), 20)
     .requiredOption('--out <file.png>', 'output PNG');
-  addJsonOption(addModelOptions(cmd)).action((o: ManifoldFlags) => manifold(o));
+  addJsonOption(addModelOptions(addLabelOption(cmd, 'class decoded at every point (conditional models; required there)'))).action((o: ManifoldFlags) => manifold(o));
 }
 
 async function manifold(o: ManifoldFlags): Promise<void> {
@@ -41,8 +42,8 @@ async function manifold(o: ManifoldFlags): Promise<void> {
     );
   }
   checkGridSize('--grid', o.grid, (g) => ({ tiles: g * g, cols: g }), m.shape);
-  const images = await m.model.decode(manifoldLatents(o.grid)); // [grid², D]
+  const images = await m.model.decode(manifoldLatents(o.grid), labelOption(m, o.label)); // [grid², D]
   const size = writeGridPng(o.out, imageGrid(images, { ...m.grid, cols: o.grid }));
-  if (o.json) printJson({ out: o.out, grid: o.grid, ...size });
+  if (o.json) printJson({ out: o.out, grid: o.grid, ...(o.label !== undefined && { label: o.label }), ...size });
   else print(`wrote ${o.out}: ${o.grid}x${o.grid} decoded latent grid (${size.width}x${size.height} px)`);
 }

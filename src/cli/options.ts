@@ -200,3 +200,13 @@ export function addDataSourceOptions(cmd: Command): Command {
     .addOption(new Option('--on-bad <what>', 'a corrupt image or a bad CSV row: fail (default) or skip and report').choices(['skip', 'fail']))
     .option('--test-fraction <f>', 'your own data without a test split: hold out this seeded fraction (default 0.1)', rangeArg(0, 0.5));
 }
+
+/**
+ * --label K: the class a conditional model draws or decodes (required for conditional models, refused for others).
+ *
+ * @example
+ * addLabelOption(cmd, 'class of the samples');
+ */
+export function addLabelOption(cmd: Command, what = 'class to draw (conditional models; required there)'): Command {
+  return cmd.option('--label <k>', what, intArg(0));
+}

@@ -2,7 +2,7 @@
 import { type Command } from 'commander';
 import { pca2 } from '../eval/pca.js';
 import { scatterSvg } from '../viz/svgPlot.js';
-import { dataForModel, firstImages, loadModel, makeEngine } from './common.js';
+import { dataForModel, dataLabels, firstImages, loadModel, makeEngine } from './common.js';
 import { classNamesOf } from './datasets.js';
 import { addDatasetOptions, addJsonOption, addModelOptions, type DatasetFlags, intArg } from './options.js';
 import { fmt, print, printJson, writeChart } from './output.js';
@@ -34,7 +34,7 @@ async function plotLatent(o: PlotLatentFlags): Promise<void> {
   const m = loadModel(o.model, makeEngine(o.threads));
   const { ds, spec } = await dataForModel(m, o);
   const { images, labels, n } = firstImages(ds, o.n);
-  const { mu } = await m.model.encode(images); // [n, L]
+  const { mu } = await m.model.encode(images, dataLabels(m, labels, ds.name)); // [n, L]
   const L = m.model.latentDim;
   let x: Float32Array;
   let y: Float32Array;

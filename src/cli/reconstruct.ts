@@ -1,7 +1,7 @@
 /** `vaekit reconstruct`: dataset images with their reconstructions E[x | z = μ(x)] underneath. */
 import { type Command } from 'commander';
 import { rowsGrid } from '../viz/imageGrid.js';
-import { dataForModel, firstImages, loadModel, makeEngine } from './common.js';
+import { dataForModel, dataLabels, firstImages, loadModel, makeEngine } from './common.js';
 import { addDatasetOptions, addJsonOption, addLimitOption, addModelOptions, type DatasetFlags, intArg } from './options.js';
 import { checkGridSize, print, printJson, writeGridPng } from './output.js';
 
@@ -35,8 +35,8 @@ async function reconstruct(o: ReconstructFlags): Promise<void> {
   const m = loadModel(o.model, makeEngine(o.threads));
   checkGridSize('--n', o.n, (n) => ({ tiles: 2 * n, cols: Math.min(o.cols, n) }), m.shape); // originals + reconstructions
   const { ds } = await dataForModel(m, o);
-  const { images, n } = firstImages(ds, o.n);
-  const recon = await m.model.reconstruct(images); // [n, D]
+  const { images, labels, n } = firstImages(ds, o.n);
+  const recon = await m.model.reconstruct(images, dataLabels(m, labels, ds.name)); // [n, D]
   const D = ds.rows * ds.cols;
   const cols = Math.min(o.cols, n);
   // alternate rows: originals k..k+cols, then their reconstructions

@@ -5,21 +5,22 @@ import { Prng } from '../random/prng.js';
 import { imageGrid } from '../viz/imageGrid.js';
 import { formatCsv } from '../data/csvFormat.js';
 import { sampleRows } from '../models/tableRows.js';
-import { loadModel, makeEngine, tableSchemaOf } from './common.js';
-import { addJsonOption, addModelOptions, intArg } from './options.js';
+import { labelOption, loadModel, makeEngine, tableSchemaOf } from './common.js';
+import { addJsonOption, addLabelOption, addModelOptions, intArg } from './options.js';
 import { checkGridSize, print, printJson, requireExtension, writeGridPng, writeOutput } from './output.js';
 
 interface SampleFlags {
   model: string;
   n: number;
   seed: number;
+  label?: number;
   out: string;
   threads?: number;
   json?: boolean;
 }
 
 /**
- * Adds `vaekit sample --model DIR [--n 64] [--seed N] --out FILE.png`.
+ * Adds `vaekit sample --model DIR [--n 64] [--seed N] [--label K] --out FILE.png`.
  *
  * @example
  * registerSample(program);
@@ -31,7 +32,7 @@ export function registerSample(program: Command): void {
     .option('--n <n>', 'number of samples', intArg(1), 64)
     .option('--seed <n>', 'random seed of the draws', intArg(0), 1)
     .requiredOption('--out <file>', 'output .png grid, .npy array, or .csv rows for a model trained on a table');
-  addJsonOption(addModelOptions(cmd)).action((o: SampleFlags) => sample(o));
+  addJsonOption(addModelOptions(addLabelOption(cmd, 'class of the samples (conditional models; required there)'))).action((o: SampleFlags) => sample(o));
 }
 
 async function sample(o: SampleFlags): Promise<void> {
@@ -39,14 +40,14 @@ async function sample(o: SampleFlags): Promise<void> {
   const m = loadModel(o.model, makeEngine(o.threads));
   if (ext === '.csv') {
     // a table model: rows in the original columns, units and category levels
-    const { columns, rows } = await sampleRows(m.model, tableSchemaOf(m), o.n, new Prng(o.seed));
+    const { columns, rows } = await sampleRows(m.model, tableSchemaOf(m), o.n, new Prng(o.seed), labelOption(m, o.label));
     writeOutput(o.out, formatCsv(columns, rows));
     if (o.json) printJson({ out: o.out, n: o.n, seed: o.seed, columns });
     else print(`wrote ${o.out}: ${o.n} synthetic rows of ${columns.length} columns`);
     return;
   }
   checkGridSize('--n', o.n, (n) => ({ tiles: n, cols: Math.ceil(Math.sqrt(n)) }), m.shape);
-  const images = await m.model.sample(o.n, new Prng(o.seed)); // [n, D]
+  const images = await m.model.sample(o.n, new Prng(o.seed), labelOption(m, o.label)); // [n, D]
   if (ext === '.npy') {
     // grey images as numpy keeps them, [n, H, W]; otherwise [n, ...shape] ([n, C, H, W], [n, D])
     const ds = m.meta.model.dataShape;
@@ -58,6 +59,7 @@ async function sample(o: SampleFlags): Promise<void> {
   }
   const cols = Math.ceil(Math.sqrt(o.n));
   const size = writeGridPng(o.out, imageGrid(images, { ...m.grid, cols }));
-  if (o.json) printJson({ out: o.out, n: o.n, seed: o.seed, ...size });
-  else print(`wrote ${o.out}: ${o.n} prior samples in ${cols} columns (${size.width}x${size.height} px)`);
+  const of = o.label === undefined ? '' : ` of class ${o.label}`;
+  if (o.json) printJson({ out: o.out, n: o.n, seed: o.seed, ...(o.label !== undefined && { label: o.label }), ...size });
+  else print(`wrote ${o.out}: ${o.n} prior samples${of} in ${cols} columns (${size.width}x${size.height} px)`);
 }

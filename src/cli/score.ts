@@ -8,7 +8,7 @@ import { rocAuc } from '../eval/auc.js';
 import { scoreExamples } from '../eval/evaluate.js';
 import { quantile } from '../eval/quantile.js';
 import { Prng } from '../random/prng.js';
-import { asTrainedOn, dataForModel, evalSeedOf, loadModel, makeEngine, type LoadedModel } from './common.js';
+import { asTrainedOn, dataForModel, dataLabels, evalSeedOf, labelOption, loadModel, makeEngine, type LoadedModel } from './common.js';
 import { addDatasetOptions, addJsonOption, addLimitOption, addModelOptions, type DatasetFlags, finiteArg, intArg, intListArg, rangeArg } from './options.js';
 import { fmt, print, printJson, requireExtension, writeOutput } from './output.js';
 import { startBar } from './progressBar.js';
@@ -25,6 +25,7 @@ interface ScoreFlags extends DatasetFlags {
   threshold?: number;
   labelsAnomalous?: number[];
   limit?: number;
+  label?: number;
   out: string;
   threads?: number;
   json?: boolean;
@@ -51,6 +52,7 @@ export function registerScore(program: Command): void {
     .addOption(new Option('--quantile <q>', 'flag scores above this quantile of all scores, e.g. 0.95').argParser(rangeArg(0, 1)).conflicts('threshold'))
     .addOption(new Option('--threshold <t>', 'flag scores above t nats').argParser(finiteArg))
     .option('--labels-anomalous <labels>', 'report ROC AUC of the score for detecting these labels, e.g. 5,7,9', intListArg(0))
+    .option('--label <k>', "conditional models: score every example as class K (default: the dataset's labels; needed for --idx and --png-dir)", intArg(0))
     .requiredOption('--out <file.csv>', 'output CSV');
   addJsonOption(addLimitOption(addDatasetOptions(addModelOptions(cmd)))).action((o: ScoreFlags) => score(o));
 }
@@ -65,6 +67,7 @@ async function score(o: ScoreFlags): Promise<void> {
   const s = await scoreExamples(m.model, input.images, {
     rng: new Prng(o.seed ?? evalSeedOf(m.meta)),
     k: o.iw,
+    ...(o.label === undefined ? dataLabels(m, input.labels, input.name) : labelOption(m, o.label)),
     onProgress: bar && ((done, total) => bar.update(done / total)),
   });
   bar?.stop();

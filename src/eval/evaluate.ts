@@ -4,7 +4,7 @@
  * (e.g. out-of-distribution AUC with `rocAuc` from ./auc.ts).
  */
 import { VaekitError } from '../errors.js';
-import { type VaeModel } from '../models/vaeModel.js';
+import { type Labels, type VaeModel } from '../models/vaeModel.js';
 import { type Prng } from '../random/prng.js';
 import { elboMeans } from './elboMeans.js';
 import { activeUnits } from './activeUnits.js';
@@ -20,6 +20,8 @@ export interface EvaluateOptions {
   chunk?: number;
   /** IS progress: importance weights evaluated so far and in all. */
   onProgress?(done: number, total: number): void;
+  /** A conditional model's labels: one class for all images, or one per image. */
+  labels?: Labels;
 }
 
 /** A model's scores on a set of images; losses in nats per example (sum over pixels, mean over examples). */
@@ -71,7 +73,7 @@ export async function evaluate(model: VaeModel, images: Float32Array, opts: Eval
   const { recon, kl, is } = await score(model, images, opts);
   // the same means the trainer logs, so `vaekit eval` repeats a run's test −ELBO exactly
   const elbo = elboMeans(recon, kl);
-  const { mu } = await model.encode(images);
+  const { mu } = await model.encode(images, { labels: opts.labels });
   const loss = is ? is.mean : elbo.negElbo;
   return {
     ...elbo,
@@ -99,8 +101,9 @@ export async function scoreExamples(model: VaeModel, images: Float32Array, opts:
 
 /** ELBO terms, then IS-NLL: the one order both entry points draw noise in. */
 async function score(model: VaeModel, images: Float32Array, opts: EvaluateOptions) {
-  const { recon, kl } = await model.elboTerms(images, opts.rng);
-  const is = opts.k === undefined ? undefined : await importanceSampledNll(model, images, { k: opts.k, rng: opts.rng, chunk: opts.chunk, onProgress: opts.onProgress });
+  const { recon, kl } = await model.elboTerms(images, opts.rng, { labels: opts.labels });
+  const is =
+    opts.k === undefined ? undefined : await importanceSampledNll(model, images, { k: opts.k, rng: opts.rng, chunk: opts.chunk, onProgress: opts.onProgress, labels: opts.labels });
   return { recon, kl, is };
 }
 

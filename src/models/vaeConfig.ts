@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { VaekitError } from '../errors.js';
 import { LayerSpecSchema } from '../nn/layerSpec.js';
+import { LAYERS } from '../nn/layers/registry.js';
 import { parseOrThrow } from '../schemaIssues.js';
 import { PRESETS, preset } from './presets.js';
 
@@ -104,10 +105,22 @@ export function parseVaeConfig(input: unknown, source = 'model config'): VaeConf
     if (!Object.hasOwn(PRESETS, arch)) throw fail(`unknown architecture "${arch}"`);
     Object.assign(full, preset(arch, { dataShape, hidden, activation }));
   }
+  for (const list of ['encoder', 'decoder'] as const) checkLayerTypes(full[list], list, fail);
   const cfg = parseOrThrow(VaeConfigSchema, full, fail);
   if (cfg.custom === undefined && (!cfg.encoder || !cfg.decoder)) throw fail('"encoder" and "decoder" layer lists are both needed (or neither, for a preset)');
   if (cfg.objective.type === 'iwae' && (cfg.kl.type === 'capacity' || cfg.freeBits > 0)) throw fail('objective "iwae" cannot be combined with capacity control or free bits (they shape the ELBO)');
   return cfg;
+}
+
+/** An unknown layer type named with its list and index (zod would only say the discriminator is invalid). */
+function checkLayerTypes(layers: unknown, list: string, fail: (issues: string) => VaekitError): void {
+  if (!Array.isArray(layers)) return;
+  layers.forEach((l: unknown, i) => {
+    const type = (l as { type?: unknown } | null)?.type;
+    if (typeof type !== 'string' || !Object.hasOwn(LAYERS, type)) {
+      throw fail(`${list} layer ${i}: unknown type ${JSON.stringify(type)}; layer types are ${Object.keys(LAYERS).join(', ')}`);
+    }
+  });
 }
 
 /** Values per example: the product of the data shape. */

@@ -11,7 +11,8 @@ export interface KlScalars {
  * A pure function of the step count, which checkpoints save, so a resumed run continues the schedule exactly.
  * - constant: β
  * - warmup: β·min(1, t/N)
- * - cyclical (Fu et al. 2019): with period P = T/M, τ = ((t−1) mod P)/P; β·τ/R while τ < R, then β
+ * - cyclical (Fu et al. 2019, eq. 6): τ = ((t−1) mod ⌈T/M⌉)/(T/M); β·τ/R while τ < R, then β (each cycle
+ *   restarts on a whole step, ⌈T/M⌉ steps apart, also when M does not divide T)
  * - capacity (Burgess et al. 2018): C = C_max·min(1, t/N) (the loss is γ·|KL − C|)
  *
  * @example
@@ -27,7 +28,7 @@ export function klScalars(cfg: Pick<VaeConfig, 'beta' | 'kl'>, step: number): Kl
       return { beta: b * Math.min(1, step / s.steps) };
     case 'cyclical': {
       const period = s.totalSteps / s.cycles;
-      const tau = ((step - 1) % period) / period;
+      const tau = ((step - 1) % Math.ceil(period)) / period;
       return { beta: tau < s.ratio ? (b * tau) / s.ratio : b };
     }
     case 'capacity':
