@@ -53,7 +53,7 @@ test('missing, mismatched or newer model files are refused with the file named',
   saved(dir);
   const cfgFile = path.join(dir, 'config.json');
   const good = readFileSync(cfgFile, 'utf8');
-  writeFileSync(cfgFile, good.replace('"formatVersion": 1', '"formatVersion": 99'));
+  writeFileSync(cfgFile, good.replace('"formatVersion": 2', '"formatVersion": 99'));
   rejects(dir, 'config.json', 'format version 99', 'upgrade');
   writeFileSync(cfgFile, good.replace('"latentDim": 3', '"latentDim": 4'));
   rejects(dir, 'weights.safetensors', 'enc.1.weight', '[8,32]');
