@@ -2,7 +2,7 @@
  * `vaekit train`: flags → model and training configs (defaults from the library's schemas), data, a Trainer,
  * and a run directory; `--resume DIR` rebuilds all of that from DIR's checkpoint instead.
  */
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { VaekitError } from '../errors.js';
@@ -92,6 +92,8 @@ interface RunPlan {
   state?: TrainerState;
   /** This process's lock on `dir`, taken before anything is loaded (it also proves `dir` is writable). */
   lock: RunLock;
+  /** This run created `dir` (removed again if the run is refused before it writes anything). */
+  created?: boolean;
 }
 
 async function train(o: TrainFlags, cmd: Command): Promise<void> {
@@ -99,15 +101,30 @@ async function train(o: TrainFlags, cmd: Command): Promise<void> {
   const plan = o.resume ? resumePlan(o, cmd) : freshPlan(o);
   const { training, dataset } = plan;
   const lock = plan.lock;
-  const data = await loadData(dataset);
-  const model = plan.model ?? modelConfigFromFlags(o, dataFacts(data, training));
-  // before compiling: a model that cannot fit in memory is refused with its size
-  const perCall = o.stepsPerCall ?? DEFAULT_STEPS_PER_CALL;
-  checkMemory(
-    `training a ${describeVae(model)} VAE at batch ${training.batchSize}, ${perCall} steps per call (parameters, Adam state, step buffers)`,
-    trainingBytes(model, training.batchSize, perCall),
-    'use a smaller model (--hidden, --arch), a smaller --batch or fewer --steps-per-call',
-  );
+  let data: LoadedData;
+  let model: VaeConfig;
+  try {
+    data = await loadData(dataset);
+    model = plan.model ?? modelConfigFromFlags(o, dataFacts(data, training));
+    // before compiling: a model that cannot fit in memory is refused with its size
+    const perCall = o.stepsPerCall ?? DEFAULT_STEPS_PER_CALL;
+    checkMemory(
+      `training a ${describeVae(model)} VAE at batch ${training.batchSize}, ${perCall} steps per call (parameters, Adam state, step buffers)`,
+      trainingBytes(model, training.batchSize, perCall),
+      'use a smaller model (--hidden, --arch), a smaller --batch or fewer --steps-per-call',
+    );
+  } catch (e) {
+    // refused before anything was written: a directory this run created goes again
+    lock.release();
+    if (plan.created) {
+      try {
+        rmdirSync(plan.dir); // only if still empty
+      } catch {
+        // something else is in it: leave it
+      }
+    }
+    throw e;
+  }
   const done = plan.state ? ` from epoch ${plan.state.epoch + 1}, batch ${plan.state.batch + 1}` : '';
   note(
     `vaekit: ${plan.state ? 'resuming' : 'training'} a ${describeVae(model)} VAE (${model.likelihood.type}` +
@@ -155,9 +172,10 @@ function freshPlan(o: TrainFlags): RunPlan {
   if (o.out !== undefined && o.out.trim() === '') throw new VaekitError('--out is empty; give a directory for the run, e.g. --out runs/mnist', 'E_ARG');
   const dir = o.out ?? RunDir.defaultPath();
   RunDir.checkFresh(dir); // the common mistake first, with its own message
+  const created = !existsSync(dir);
   const lock = lockRunDir(dir, true);
   RunDir.checkFresh(dir); // after locking: no other process can start a run here in between
-  return { dir, training, dataset: datasetSpecOf(o, training.seed), lock };
+  return { dir, training, dataset: datasetSpecOf(o, training.seed), lock, created };
 }
 
 function resumePlan(o: TrainFlags, cmd: Command): RunPlan {
