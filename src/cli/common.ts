@@ -48,7 +48,10 @@ export function loadModel(dir: string, engine: Engine): LoadedModel {
 export interface ModelData {
   spec: DatasetSpec;
   split: 'train' | 'test';
+  /** The examples as the model reads them (prepared as in training). */
   ds: ImageDataset;
+  /** The same examples' pixels as stored, [n, D], for drawing next to what the model made of them. */
+  raw: Float32Array;
 }
 
 /**
@@ -65,7 +68,7 @@ export async function dataForModel(m: LoadedModel, flags: DatasetFlags & { limit
   const loaded = await loadSplit(spec, flags.split);
   checkImageSize(m, loaded.rows, loaded.cols, loaded.name);
   const first = flags.limit === undefined ? loaded : { ...loaded, ...firstImages(loaded, flags.limit) };
-  return { spec, split: flags.split, ds: { ...first, images: asTrainedOn(first.images, m.meta) } };
+  return { spec, split: flags.split, ds: { ...first, images: asTrainedOn(first.images, m.meta) }, raw: first.images };
 }
 
 /**

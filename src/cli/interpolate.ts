@@ -39,11 +39,11 @@ export function registerInterpolate(program: Command): void {
 async function interpolate(o: InterpolateFlags): Promise<void> {
   const m = loadModel(o.model, makeEngine(o.threads));
   checkGridSize('--steps', o.steps, (s) => ({ tiles: s + 2, cols: s + 2 }), m.shape);
-  const { ds } = await dataForModel(m, o);
+  const { ds, raw } = await dataForModel(m, o);
   checkIndex('--from', o.from, ds);
   checkIndex('--to', o.to, ds);
-  const ends = subset(ds, [o.from, o.to]); // [2, D]
-  const { mu } = await m.model.encode(ends.images); // [2, L]
+  const { mu } = await m.model.encode(subset(ds, [o.from, o.to]).images); // [2, L], from pixels prepared as in training
+  const ends = subset({ ...ds, images: raw }, [o.from, o.to]); // [2, D] originals as stored, drawn at the ends
   const L = m.model.latentDim;
   const path = await m.model.decode(interpolateLatents(mu.subarray(0, L), mu.subarray(L), o.steps, { spherical: o.slerp })); // [steps, D]
   const D = ds.rows * ds.cols;
