@@ -1,16 +1,16 @@
 // Every model command end to end on a model trained by the CLI (784-64-2, one epoch of the embedded digits)
 // and on a 3-D latent model written by the library: files, sizes, pixels, CSV shapes, JSON keys, errors.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { modelFile } from '../../src/io/modelFiles.js';
 import { initVaeParams } from '../../src/models/vae.js';
 import { parseVaeConfig } from '../../src/models/vaeConfig.js';
-import { DEFAULT_FASHION_MNIST_DIR } from '../../src/node/fashionMnist.js';
 import { saveModelDir } from '../../src/node/modelDir.js';
 import { Prng } from '../../src/random/prng.js';
 import { decodePng, encodePng } from '../../src/viz/png.js';
+import { FASHION_MNIST_DIR, skipWithoutFashionMnist } from '../helpers/fashionMnist.js';
 import { cli, lines, ONE_THREAD, pngSize, show, side, tmp, TINY, writeDigitsDir, type CliResult } from './helpers.js';
 
 const dir = tmp();
@@ -175,8 +175,8 @@ describe('model commands', { concurrency: 2 }, () => {
   });
 
   test('plot latent names Fashion-MNIST classes in the legend', async (t) => {
-    if (!existsSync(DEFAULT_FASHION_MNIST_DIR)) return t.skip(`no ${DEFAULT_FASHION_MNIST_DIR} (apt-get install dataset-fashion-mnist)`);
-    ok(await cli(['plot', 'latent', '--model', model3d, '--dataset', 'fashion-mnist', '--n', '400', '--out', out('fashion.svg')]));
+    if (skipWithoutFashionMnist(t)) return;
+    ok(await cli(['plot', 'latent', '--model', model3d, '--dataset', 'fashion-mnist', '--data', FASHION_MNIST_DIR, '--n', '400', '--out', out('fashion.svg')]));
     const svg = readFileSync(out('fashion.svg'), 'utf8');
     for (const name of ['T-shirt/top', 'Trouser', 'Sneaker', 'Ankle boot']) assert.ok(svg.includes(`>${name}</text>`), name);
     assert.match(svg, /PC1 of μ \([0-9.]+% of variance\)/);

@@ -6,8 +6,9 @@ import { parseIdx, type IdxArray } from '../../src/data/idx.js';
 import { inflateBounded } from '../../src/data/boundedInflate.js';
 import { nodeInflateBounded } from '../../src/node/nodeInflate.js';
 import { VaekitError } from '../../src/errors.js';
+import { FASHION_MNIST_DIR, skipWithoutFashionMnist } from '../helpers/fashionMnist.js';
 
-const FASHION = '/usr/share/datasets/fashion-mnist';
+const FASHION = FASHION_MNIST_DIR;
 
 // Independent IDX encoder (big-endian through DataView), so parseIdx is checked against the spec, not itself.
 const CODES = { uint8: 0x08, int8: 0x09, int16: 0x0b, int32: 0x0c, float32: 0x0d, float64: 0x0e } as const;
@@ -46,7 +47,8 @@ function counts(labels: Uint8Array): number[] {
   return c;
 }
 
-test('real Fashion-MNIST: shapes, labels and pixel sums match an independent gzip+struct reader', () => {
+test('real Fashion-MNIST: shapes, labels and pixel sums match an independent gzip+struct reader', (t) => {
+  if (skipWithoutFashionMnist(t)) return;
   const read = (f: string) => parseIdx(readFileSync(`${FASHION}/${f}`), f);
   const trainLabels = read('train-labels-idx1-ubyte.gz');
   const testLabels = read('t10k-labels-idx1-ubyte.gz');
@@ -68,7 +70,8 @@ test('real Fashion-MNIST: shapes, labels and pixel sums match an independent gzi
   assert.deepEqual(Array.from(testImages.data.subarray(14 * 28, 15 * 28)), row);
 });
 
-test('real Fashion-MNIST train images: 60000x28x28, same result raw and gzipped', () => {
+test('real Fashion-MNIST train images: 60000x28x28, same result raw and gzipped', (t) => {
+  if (skipWithoutFashionMnist(t)) return;
   const gz = readFileSync(`${FASHION}/train-images-idx3-ubyte.gz`);
   const images = parseIdx(gz, 'train-images-idx3-ubyte.gz');
   assert.deepEqual(images.dims, [60000, 28, 28]);

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ModelProto } from '../../src/graph/onnxSchema.js';
@@ -9,6 +8,7 @@ import { add, conv2d, gemm, logsumexp, relu, reshape, slice, softplus, sum } fro
 import { OPSET, toOnnx } from '../../src/graph/serialize.js';
 import { Graph } from '../../src/graph/tensor.js';
 import { nodeEngine } from '../../src/node.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 function build() {
   const g = new Graph();
@@ -61,7 +61,7 @@ test('the onnx checker accepts the model (when python3-onnx is installed)', (t) 
   const probe = spawnSync('/usr/bin/python3', ['-c', 'import onnx'], { encoding: 'utf8' });
   if (probe.status !== 0) return t.skip('python3-onnx not installed');
   const { g, out } = build();
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'vaekit-')), 'm.onnx');
+  const file = path.join(tempDir('vaekit-onnx-'), 'm.onnx');
   writeFileSync(file, toOnnx(g, out));
   const r = spawnSync('/usr/bin/python3', ['-c', 'import onnx,sys; m=onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True); print(len(m.graph.node))', file], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
