@@ -108,14 +108,24 @@ describe('model commands', { concurrency: 2 }, () => {
 
   test('score writes one row per example, flags the top 10% and reports AUC for the anomalous labels', async () => {
     const [s, bad] = await both(
-      ['score', '--model', run, '--quantile', '0.9', '--labels-anomalous', '1', '--out', out('scores.csv'), '--json'],
+      ['score', '--model', run, '--quantile', '0.9', '--labels-anomalous', '7', '--out', out('scores.csv'), '--json'],
       ['score', '--model', run, '--quantile', '0.9', '--threshold', '3', '--out', out('never.csv')],
     );
     const r = JSON.parse(ok(s).stdout);
-    assert.ok(r.auc >= 0 && r.auc <= 1, `auc ${r.auc}`);
     assert.equal(r.examples, 500);
     assert.equal(r.flagged, 50);
     const rows = lines(out('scores.csv'));
+    // the reported AUC against an independent computation on the same scores: the Mann–Whitney probability
+    // P(score of a label-7 example > score of another), ties counting ½, over every pair (O(n²), no ranks)
+    const parsed = rows.slice(1).map((l) => l.split(',').map(Number)); // index,label,negElbo,flag
+    const pos = parsed.filter((p) => p[1] === 7).map((p) => p[2]);
+    const neg = parsed.filter((p) => p[1] !== 7).map((p) => p[2]);
+    let wins = 0;
+    for (const a of pos) for (const b of neg) wins += a > b ? 1 : a === b ? 0.5 : 0;
+    const auc = wins / (pos.length * neg.length);
+    assert.ok(pos.length > 10 && neg.length > 10, 'both classes are present');
+    assert.ok(Math.abs(r.auc - auc) < 1e-9, `reported AUC ${r.auc}, pairwise count ${auc}`);
+    assert.ok(Math.abs(auc - 0.5) > 0.05, `the score separates the classes (AUC ${auc}), so 1 − AUC would differ`);
     assert.equal(rows.length, 501);
     assert.equal(rows[0], 'index,label,negElbo,flag');
     assert.equal(rows.slice(1).filter((l) => l.endsWith(',1')).length, 50);
