@@ -5,6 +5,7 @@ import { imageGrid } from '../viz/imageGrid.js';
 import { loadModel, makeEngine } from './common.js';
 import { addJsonOption, addModelOptions, intArg } from './options.js';
 import { checkGridSize, print, printJson, writeGridPng } from './output.js';
+import { timing } from './timing.js';
 
 interface SampleFlags {
   model: string;
@@ -32,11 +33,15 @@ export function registerSample(program: Command): void {
 }
 
 async function sample(o: SampleFlags): Promise<void> {
+  timing('flags parsed');
   const m = loadModel(o.model, makeEngine(o.threads));
+  timing('model loaded');
   checkGridSize('--n', o.n, (n) => ({ tiles: n, cols: Math.ceil(Math.sqrt(n)) }), m.shape);
   const images = await m.model.sample(o.n, new Prng(o.seed)); // [n, D]
+  timing('decoded');
   const cols = Math.ceil(Math.sqrt(o.n));
   const size = writeGridPng(o.out, imageGrid(images, { h: m.shape[0], w: m.shape[1], cols }));
+  timing('PNG written');
   if (o.json) printJson({ out: o.out, n: o.n, seed: o.seed, ...size });
   else print(`wrote ${o.out}: ${o.n} prior samples in ${cols} columns (${size.width}x${size.height} px)`);
 }

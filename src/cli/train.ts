@@ -21,6 +21,7 @@ import { addJsonOption, addThreadsOption, intArg, intListArg, intRangeArg, numbe
 import { fmt, note, print, printJson, warn } from './output.js';
 import { RunDir } from './runDir.js';
 import { runSession, savedRecord } from './trainSession.js';
+import { timing } from './timing.js';
 import { trainProgress } from './trainProgress.js';
 
 interface TrainFlags {
@@ -124,13 +125,16 @@ async function train(o: TrainFlags, cmd: Command): Promise<void> {
     trainingBytes(model, training.batchSize, perCall),
     'use smaller --hidden sizes, a smaller --batch or fewer --steps-per-call',
   );
+  timing('flags parsed, run directory locked');
   const data = await loadSplits(dataset);
+  timing('data loaded');
   const done = plan.state ? ` from epoch ${plan.state.epoch + 1}, batch ${plan.state.batch + 1}` : '';
   note(
     `vaekit: ${plan.state ? 'resuming' : 'training'} a ${dataDim(model)}-${model.hidden.join('-')}-${model.latentDim} VAE (${model.likelihood.type}` +
       `${model.beta === 1 ? '' : `, β = ${model.beta}`}) on ${data.train.name} (${data.train.n} train / ${data.test.n} test) for ${training.epochs} epoch${training.epochs === 1 ? '' : 's'}${done}; writing to ${plan.dir}`,
   );
   const trainer = await Trainer.create(makeEngine(o.threads), model, training, data, plan.state, { stepsPerCall: o.stepsPerCall });
+  timing('step graph compiled');
   const run = new RunDir(plan.dir, { model, training, dataset, sizes: { train: data.train.n, test: data.test.n } });
   if (plan.state) run.writeMetrics(trainer.history); // on resume: exactly the checkpoint's epochs, nothing repeated
   const keepBest = training.patience !== undefined;

@@ -32,7 +32,10 @@ export interface InflateBounds {
  * @example
  * const inflate: BoundedInflate = opts.inflate ?? inflateBounded;
  */
-export type BoundedInflate = (bytes: Uint8Array, bounds: InflateBounds) => Uint8Array;
+export type BoundedInflate = ((bytes: Uint8Array, bounds: InflateBounds) => Uint8Array) & {
+  /** True when the inflater itself verifies a gzip member's CRC-32 and length (zlib does; fflate does not). */
+  readonly checksGzipTrailer?: boolean;
+};
 
 /**
  * The error for output past the limit, shared by every {@link BoundedInflate}.

@@ -205,4 +205,7 @@ for (const [name, inflate] of [['fflate', inflateBounded], ['node:zlib', nodeInf
   // the positive control: the same inflater reads a real gzip IDX file whole
   const ok = encodeIdx('uint8', [3, 2], [1, 2, 3, 4, 5, 6]);
   assert.deepEqual(Array.from(parseIdx(gzipSync(ok), 'ok.gz', { inflate }).data), [1, 2, 3, 4, 5, 6]);
+  const badCrc = Uint8Array.from(gzipSync(ok));
+  badCrc[badCrc.length - 8] ^= 1; // the trailer's CRC-32: caught by the parser (fflate) or by zlib itself
+  refuses(() => parseIdx(badCrc, 'crc.gz', { inflate }), /crc\.gz.*(CRC-32 mismatch|incorrect data check)/);
 });
