@@ -32,6 +32,7 @@ export async function runSession(trainer: Trainer, run: RunDir, progress: TrainP
   let lastCheckpoint = performance.now();
   const checkpoint = () => {
     run.saveCheckpoint(trainer.state());
+    run.writeMetrics(trainer.history); // metrics.jsonl always lists exactly the checkpoint's finished epochs
     lastCheckpoint = performance.now();
   };
   const saveModel = (params: Params = trainer.params()) => {

@@ -44,7 +44,7 @@ export type BoundedInflate = ((bytes: Uint8Array, bounds: InflateBounds) => Uint
  * throw inflateTooBig(bounds, 7856);
  */
 export function inflateTooBig(bounds: InflateBounds, limit: number): VaekitError {
-  return new VaekitError(`${bounds.source}: decompresses to more than ${limit} bytes, but ${bounds.why(limit)}; the file is corrupt or a decompression bomb`, 'E_DATA');
+  return new VaekitError(`${bounds.source}: decompresses to more than ${limit} bytes, but ${bounds.why(limit)}; the file is corrupt or a decompression bomb`, 'E_INFLATE_LIMIT');
 }
 
 /**
