@@ -55,8 +55,10 @@ export function loadModel(dir: string, engine: Engine): LoadedModel {
 export interface ModelData {
   spec: DatasetSpec;
   split: 'train' | 'test';
-  /** In memory: values [n, D] as the model reads them, labels, per-example shape. */
+  /** The examples as the model reads them (prepared as in training): values [n, D], labels, per-example shape. */
   ds: ImageDataset & { shape: readonly number[] };
+  /** The same examples' values as stored, [n, D], for drawing next to what the model made of them. */
+  raw: Float32Array;
   classNames?: readonly string[];
 }
 
@@ -74,7 +76,7 @@ export async function dataForModel(m: LoadedModel, flags: DatasetFlags & { limit
   const data = await loadData(spec);
   const first = examplesFor(data, flags.split, flags.limit);
   checkDataShape(m, first.shape, first.name);
-  return { spec, split: flags.split, ds: { ...first, images: asTrainedOn(first.images, m.meta) }, classNames: data.classNames };
+  return { spec, split: flags.split, ds: { ...first, images: asTrainedOn(first.images, m.meta) }, raw: first.images, classNames: data.classNames };
 }
 
 /**

@@ -43,11 +43,11 @@ export function registerInterpolate(program: Command): void {
 async function interpolate(o: InterpolateFlags): Promise<void> {
   const m = loadModel(o.model, makeEngine(o.threads));
   checkGridSize('--steps', o.steps, (s) => ({ tiles: s + 2, cols: s + 2 }), m.shape);
-  const { ds } = await dataForModel(m, o);
+  const { ds, raw } = await dataForModel(m, o);
   checkIndex('--from', o.from, ds);
   checkIndex('--to', o.to, ds);
-  const ends = subset(ds, [o.from, o.to]); // [2, D]
-  const { mu } = await m.model.encode(ends.images, dataLabels(m, ends.labels, ds.name)); // [2, L], each end under its own label
+  const { mu } = await m.model.encode(subset(ds, [o.from, o.to]).images, dataLabels(m, subset(ds, [o.from, o.to]).labels, ds.name)); // [2, L], each end under its own label, from pixels prepared as in training
+  const ends = subset({ ...ds, images: raw }, [o.from, o.to]); // [2, D] originals as stored, drawn at the ends
   const L = m.model.latentDim;
   const conditional = m.model.config.classes > 0;
   const label = conditional ? (o.label ?? ends.labels[0]) : o.label;

@@ -34,16 +34,16 @@ export function registerReconstruct(program: Command): void {
 async function reconstruct(o: ReconstructFlags): Promise<void> {
   const m = loadModel(o.model, makeEngine(o.threads));
   checkGridSize('--n', o.n, (n) => ({ tiles: 2 * n, cols: Math.min(o.cols, n) }), m.shape); // originals + reconstructions
-  const { ds } = await dataForModel(m, o);
+  const { ds, raw } = await dataForModel(m, o);
   const { images, labels, n } = firstImages(ds, o.n);
-  const recon = await m.model.reconstruct(images, dataLabels(m, labels, ds.name)); // [n, D]
+  const recon = await m.model.reconstruct(images, dataLabels(m, labels, ds.name)); // [n, D], from the pixels as prepared in training
   const D = ds.rows * ds.cols;
   const cols = Math.min(o.cols, n);
   // alternate rows: originals k..k+cols, then their reconstructions
   const rows: Float32Array[] = [];
   for (let k = 0; k < n; k += cols) {
     const end = Math.min(n, k + cols);
-    rows.push(images.subarray(k * D, end * D), recon.subarray(k * D, end * D));
+    rows.push(raw.subarray(k * D, end * D), recon.subarray(k * D, end * D)); // originals as stored
   }
   const size = writeGridPng(o.out, rowsGrid(rows, { ...m.grid, cols }));
   if (o.json) printJson({ out: o.out, n, dataset: ds.name, ...size });

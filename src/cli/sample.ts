@@ -8,6 +8,7 @@ import { sampleRows } from '../models/tableRows.js';
 import { labelOption, loadModel, makeEngine, tableSchemaOf } from './common.js';
 import { addJsonOption, addLabelOption, addModelOptions, intArg } from './options.js';
 import { checkGridSize, print, printJson, requireExtension, writeGridPng, writeOutput } from './output.js';
+import { timing } from './timing.js';
 
 interface SampleFlags {
   model: string;
@@ -37,7 +38,9 @@ export function registerSample(program: Command): void {
 
 async function sample(o: SampleFlags): Promise<void> {
   const ext = requireExtension('--out', o.out, ['.png', '.npy', '.csv']);
+  timing('flags parsed');
   const m = loadModel(o.model, makeEngine(o.threads));
+  timing('model loaded');
   if (ext === '.csv') {
     // a table model: rows in the original columns, units and category levels
     const { columns, rows } = await sampleRows(m.model, tableSchemaOf(m), o.n, new Prng(o.seed), labelOption(m, o.label));
@@ -48,6 +51,7 @@ async function sample(o: SampleFlags): Promise<void> {
   }
   checkGridSize('--n', o.n, (n) => ({ tiles: n, cols: Math.ceil(Math.sqrt(n)) }), m.shape);
   const images = await m.model.sample(o.n, new Prng(o.seed), labelOption(m, o.label)); // [n, D]
+  timing('decoded');
   if (ext === '.npy') {
     // grey images as numpy keeps them, [n, H, W]; otherwise [n, ...shape] ([n, C, H, W], [n, D])
     const ds = m.meta.model.dataShape;
@@ -59,6 +63,7 @@ async function sample(o: SampleFlags): Promise<void> {
   }
   const cols = Math.ceil(Math.sqrt(o.n));
   const size = writeGridPng(o.out, imageGrid(images, { ...m.grid, cols }));
+  timing('PNG written');
   const of = o.label === undefined ? '' : ` of class ${o.label}`;
   if (o.json) printJson({ out: o.out, n: o.n, seed: o.seed, ...(o.label !== undefined && { label: o.label }), ...size });
   else print(`wrote ${o.out}: ${o.n} prior samples${of} in ${cols} columns (${size.width}x${size.height} px)`);

@@ -25,6 +25,7 @@ import { addDataSourceOptions, addJsonOption, addThreadsOption, defined, intArg,
 import { fmt, note, print, printJson, warn } from './output.js';
 import { RunDir } from './runDir.js';
 import { runSession, savedRecord } from './trainSession.js';
+import { timing } from './timing.js';
 import { trainProgress } from './trainProgress.js';
 
 interface TrainFlags extends ModelFlags, DataFlags {
@@ -104,7 +105,9 @@ async function train(o: TrainFlags, cmd: Command): Promise<void> {
   let data: LoadedData;
   let model: VaeConfig;
   try {
+    timing('flags parsed, run directory locked');
     data = await loadData(dataset);
+    timing('data loaded');
     model = plan.model ?? modelConfigFromFlags(o, dataFacts(data, training));
     // before compiling: a model that cannot fit in memory is refused with its size
     const perCall = o.stepsPerCall ?? DEFAULT_STEPS_PER_CALL;
@@ -131,6 +134,7 @@ async function train(o: TrainFlags, cmd: Command): Promise<void> {
       `${model.beta === 1 ? '' : `, β = ${model.beta}`}) on ${data.train.name} (${data.train.n} train / ${data.test?.n ?? 0} test) for ${training.epochs} epoch${training.epochs === 1 ? '' : 's'}${done}; writing to ${plan.dir}`,
   );
   const trainer = await Trainer.create(makeEngine(o.threads), model, training, data, plan.state, { stepsPerCall: o.stepsPerCall });
+  timing('step graph compiled');
   const recorded = data.preprocessing === undefined ? dataset : { ...dataset, preprocessing: data.preprocessing, classNames: data.classNames };
   const run = new RunDir(plan.dir, { model, training, dataset: recorded, sizes: { train: data.train.n, test: data.test?.n ?? 0 } });
   if (plan.state) run.writeMetrics(trainer.history); // on resume: exactly the checkpoint's epochs, nothing repeated

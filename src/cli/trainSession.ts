@@ -9,6 +9,7 @@ import { DivergenceError, type EpochRecord, type Trainer, type TrainOutcome } fr
 import { CliExit } from './options.js';
 import { note } from './output.js';
 import { type RunDir } from './runDir.js';
+import { timing } from './timing.js';
 import { type TrainProgress } from './trainProgress.js';
 
 /** Options of {@link runSession}. */
@@ -31,6 +32,7 @@ export async function runSession(trainer: Trainer, run: RunDir, progress: TrainP
   let lastCheckpoint = performance.now();
   const checkpoint = () => {
     run.saveCheckpoint(trainer.state());
+    run.writeMetrics(trainer.history); // metrics.jsonl always lists exactly the checkpoint's finished epochs
     lastCheckpoint = performance.now();
   };
   const saveModel = (params: Params = trainer.params()) => {
@@ -47,7 +49,12 @@ export async function runSession(trainer: Trainer, run: RunDir, progress: TrainP
   });
   let outcome: TrainOutcome;
   try {
+    let first = true;
     outcome = await trainer.run((e) => {
+      if (e.type === 'step' && first) {
+        first = false;
+        timing('first optimizer step done');
+      }
       progress.onEvent(e);
       if (e.type === 'step' && performance.now() - lastCheckpoint >= everyMs) checkpoint();
       if (e.type === 'epoch') {

@@ -32,7 +32,10 @@ export interface InflateBounds {
  * @example
  * const inflate: BoundedInflate = opts.inflate ?? inflateBounded;
  */
-export type BoundedInflate = (bytes: Uint8Array, bounds: InflateBounds) => Uint8Array;
+export type BoundedInflate = ((bytes: Uint8Array, bounds: InflateBounds) => Uint8Array) & {
+  /** True when the inflater itself verifies a gzip member's CRC-32 and length (zlib does; fflate does not). */
+  readonly checksGzipTrailer?: boolean;
+};
 
 /**
  * The error for output past the limit, shared by every {@link BoundedInflate}.
@@ -41,7 +44,7 @@ export type BoundedInflate = (bytes: Uint8Array, bounds: InflateBounds) => Uint8
  * throw inflateTooBig(bounds, 7856);
  */
 export function inflateTooBig(bounds: InflateBounds, limit: number): VaekitError {
-  return new VaekitError(`${bounds.source}: decompresses to more than ${limit} bytes, but ${bounds.why(limit)}; the file is corrupt or a decompression bomb`, 'E_DATA');
+  return new VaekitError(`${bounds.source}: decompresses to more than ${limit} bytes, but ${bounds.why(limit)}; the file is corrupt or a decompression bomb`, 'E_INFLATE_LIMIT');
 }
 
 /**

@@ -43,7 +43,7 @@ export function pngRawBytes(width: number, height: number, depth: number, channe
  * checkPngInflation(bytes, 'digit.png');
  */
 export function checkPngInflation(bytes: Uint8Array, source: string, inflate: BoundedInflate = inflateBounded): void {
-  const fail = (what: string) => new VaekitError(`${source}: ${what}; the file is truncated or corrupted, re-export it`, 'E_DATA');
+  const fail = (what: string) => new VaekitError(`${source}: unreadable PNG (${what}); the file is truncated or corrupted, re-export it`, 'E_DATA');
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const idat: Uint8Array[] = [];
   let idatBytes = 0;
@@ -72,5 +72,10 @@ export function checkPngInflation(bytes: Uint8Array, source: string, inflate: Bo
     off += d.length;
   }
   const what = `${header.width}x${header.height} ${header.depth}-bit ${['grey', '', 'RGB', 'palette', 'grey+alpha', '', 'RGBA'][header.color]}${header.interlaced ? ' interlaced' : ''}`;
-  inflate(stream, { format: 'zlib', limit, source, why: (l) => `its header (${what}) needs ${l} bytes of pixel data` });
+  try {
+    inflate(stream, { format: 'zlib', limit, source, why: (l) => `its header (${what}) needs ${l} bytes of pixel data` });
+  } catch (e) {
+    if (e instanceof VaekitError && e.code !== 'E_INFLATE_LIMIT') throw fail(`its pixel data does not inflate: ${e.message.replace(`${source}: `, '')}`);
+    throw e;
+  }
 }

@@ -5,12 +5,12 @@
 // tsx's loader costs ~0.6–0.9 s in each of the ~40 child processes these tests start. VAEKIT_CLI_TEST=tsx
 // runs the children through tsx instead (also the fallback when esbuild cannot be loaded).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadEmbeddedMnist } from '../../src/data/mnist.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MAIN = path.join(ROOT, 'src/cli/main.ts');
@@ -70,9 +70,9 @@ export function cli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEn
 /** One ORT thread, for runs started side by side on a small machine. */
 export const ONE_THREAD = ['--threads', '1'];
 
-/** A fresh temporary directory. */
+/** A fresh temporary directory, removed when the test process exits. */
 export function tmp(prefix = 'vaekit-cli-'): string {
-  return mkdtempSync(path.join(os.tmpdir(), prefix));
+  return tempDir(prefix);
 }
 
 /** A short description of a result for assertion messages. */

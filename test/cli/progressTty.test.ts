@@ -2,16 +2,16 @@
 // lines. The terminal comes from util-linux `script`, which gives the child a pseudo-TTY.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { tempDir } from '../helpers/tempDir.js';
 
 const ARGS = 'train --epochs 1 --hidden 32 --latent 2 --batch 200 --threads 1';
 
 test('a TTY gets a live progress bar with ETA; a pipe gets plain lines', (t) => {
   if (spawnSync('script', ['--version']).status !== 0) return t.skip('util-linux script is not installed');
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'vaekit-tty-'));
+  const dir = tempDir('vaekit-tty-');
   const cmd = `${process.execPath} --import tsx src/cli/main.ts ${ARGS} --out ${path.join(dir, 'a')}`;
   const tty = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', timeout: 120_000 });
   assert.equal(tty.status, 0, tty.stdout);

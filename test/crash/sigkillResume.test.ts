@@ -2,10 +2,10 @@
 // uninterrupted run with the same seed: same metrics.jsonl (but for wall-clock seconds) and same weights.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { tempDir } from '../helpers/tempDir.js';
 
 const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
 // tiny model, two epochs over the embedded digits, a checkpoint after (nearly) every step
@@ -21,7 +21,7 @@ const metrics = (dir: string) =>
     });
 
 test('SIGKILL after the first checkpoint, then --resume: identical to an uninterrupted run', { timeout: 180_000 }, async () => {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'vaekit-kill-'));
+  const root = tempDir('vaekit-kill-');
   const full = path.join(root, 'full');
   const killed = path.join(root, 'killed');
   const r = spawnSync(process.execPath, [...CLI, ...ARGS, '--out', full], { encoding: 'utf8' });

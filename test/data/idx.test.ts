@@ -6,8 +6,9 @@ import { parseIdx, type IdxArray } from '../../src/data/idx.js';
 import { inflateBounded } from '../../src/data/boundedInflate.js';
 import { nodeInflateBounded } from '../../src/node/nodeInflate.js';
 import { VaekitError } from '../../src/errors.js';
+import { FASHION_MNIST_DIR, skipWithoutFashionMnist } from '../helpers/fashionMnist.js';
 
-const FASHION = '/usr/share/datasets/fashion-mnist';
+const FASHION = FASHION_MNIST_DIR;
 
 // Independent IDX encoder (big-endian through DataView), so parseIdx is checked against the spec, not itself.
 const CODES = { uint8: 0x08, int8: 0x09, int16: 0x0b, int32: 0x0c, float32: 0x0d, float64: 0x0e } as const;
@@ -46,7 +47,8 @@ function counts(labels: Uint8Array): number[] {
   return c;
 }
 
-test('real Fashion-MNIST: shapes, labels and pixel sums match an independent gzip+struct reader', () => {
+test('real Fashion-MNIST: shapes, labels and pixel sums match an independent gzip+struct reader', (t) => {
+  if (skipWithoutFashionMnist(t)) return;
   const read = (f: string) => parseIdx(readFileSync(`${FASHION}/${f}`), f);
   const trainLabels = read('train-labels-idx1-ubyte.gz');
   const testLabels = read('t10k-labels-idx1-ubyte.gz');
@@ -68,7 +70,8 @@ test('real Fashion-MNIST: shapes, labels and pixel sums match an independent gzi
   assert.deepEqual(Array.from(testImages.data.subarray(14 * 28, 15 * 28)), row);
 });
 
-test('real Fashion-MNIST train images: 60000x28x28, same result raw and gzipped', () => {
+test('real Fashion-MNIST train images: 60000x28x28, same result raw and gzipped', (t) => {
+  if (skipWithoutFashionMnist(t)) return;
   const gz = readFileSync(`${FASHION}/train-images-idx3-ubyte.gz`);
   const images = parseIdx(gz, 'train-images-idx3-ubyte.gz');
   assert.deepEqual(images.dims, [60000, 28, 28]);
@@ -202,4 +205,7 @@ for (const [name, inflate] of [['fflate', inflateBounded], ['node:zlib', nodeInf
   // the positive control: the same inflater reads a real gzip IDX file whole
   const ok = encodeIdx('uint8', [3, 2], [1, 2, 3, 4, 5, 6]);
   assert.deepEqual(Array.from(parseIdx(gzipSync(ok), 'ok.gz', { inflate }).data), [1, 2, 3, 4, 5, 6]);
+  const badCrc = Uint8Array.from(gzipSync(ok));
+  badCrc[badCrc.length - 8] ^= 1; // the trailer's CRC-32: caught by the parser (fflate) or by zlib itself
+  refuses(() => parseIdx(badCrc, 'crc.gz', { inflate }), /crc\.gz.*(CRC-32 mismatch|incorrect data check)/);
 });

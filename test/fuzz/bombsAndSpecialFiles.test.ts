@@ -3,10 +3,9 @@
 // a VaekitError naming the path within a second, without reading the device or waiting on the FIFO.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import zlib from 'node:zlib';
 import { VaekitError } from '../../src/errors.js';
 import { parseIdx } from '../../src/data/idx.js';
@@ -15,9 +14,9 @@ import { loadIdxDataset } from '../../src/node/fashionMnist.js';
 import { loadModelDir } from '../../src/node/modelDir.js';
 import { readRegularFile } from '../../src/node/safeRead.js';
 import { decodePng } from '../../src/viz/png.js';
+import { tempDir } from '../helpers/tempDir.js';
 
-const root = mkdtempSync(path.join(os.tmpdir(), 'vaekit-special-'));
-after(() => rmSync(root, { recursive: true, force: true }));
+const root = tempDir('vaekit-special-');
 
 const fifo = path.join(root, 'fifo');
 const hasFifo = spawnSync('mkfifo', [fifo]).status === 0;

@@ -1,8 +1,7 @@
 // Checkpoints on disk: a torn or truncated newest checkpoint is refused with a clear message and the
 // previous one is used instead.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { VaekitError } from '../../src/errors.js';
@@ -12,6 +11,7 @@ import { CHECKPOINT_FILE, loadCheckpoint, PREVIOUS_CHECKPOINT_FILE, saveCheckpoi
 import { Prng } from '../../src/random/prng.js';
 import { parseTrainConfig } from '../../src/train/trainConfig.js';
 import { type TrainerState } from '../../src/train/trainerState.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 const model = parseVaeConfig({ hidden: [8], latentDim: 2 });
 const training = parseTrainConfig({ epochs: 3 });
@@ -31,7 +31,7 @@ const state = (step: number): TrainerState => ({
 test('a checkpoint truncated at a random byte falls back to the previous one', () => {
   const rng = new Prng(99);
   for (let trial = 0; trial < 20; trial++) {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'vaekit-ckpt-'));
+    const dir = tempDir('vaekit-ckpt-');
     saveCheckpoint(dir, { model, training, dataset: { name: 'mnist' }, state: state(1) });
     saveCheckpoint(dir, { model, training, dataset: { name: 'mnist' }, state: state(2) });
     assert.equal(loadCheckpoint(dir).checkpoint.state.train.step, 2);
@@ -48,7 +48,7 @@ test('a checkpoint truncated at a random byte falls back to the previous one', (
 });
 
 test('no usable checkpoint gives one message listing each problem', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'vaekit-ckpt-'));
+  const dir = tempDir('vaekit-ckpt-');
   assert.throws(() => loadCheckpoint(dir), (e: unknown) => e instanceof VaekitError && /has no checkpoint .*stopped before its first one.*vaekit train --out /.test(e.message));
   writeFileSync(path.join(dir, CHECKPOINT_FILE), 'garbage');
   assert.throws(() => loadCheckpoint(dir), (e: unknown) => e instanceof VaekitError && e.message.includes('no usable checkpoint') && e.message.includes(CHECKPOINT_FILE));

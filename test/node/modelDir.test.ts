@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { VaekitError } from '../../src/errors.js';
@@ -13,10 +12,11 @@ import { nodeEngine } from '../../src/node.js';
 import { loadModelDir, saveModelDir } from '../../src/node/modelDir.js';
 import { Prng } from '../../src/random/prng.js';
 import { parseTrainConfig } from '../../src/train/trainConfig.js';
+import { tempDir } from '../helpers/tempDir.js';
 
 const engine = nodeEngine({ threads: 1 });
 const cfg = parseVaeConfig({ hidden: [32], latentDim: 3, likelihood: { type: 'gaussian', sigma: 'learned-per-dim' } });
-const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'vaekit-model-'));
+const tmp = () => tempDir('vaekit-model-');
 
 function saved(dir: string) {
   const params = initVaeParams(cfg, new Prng(2));
