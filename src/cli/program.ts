@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { isVaekitError } from '../errors.js';
 import { registerEncode } from './encode.js';
 import { registerEval } from './eval.js';
+import { registerExport } from './export.js';
 import { registerInterpolate } from './interpolate.js';
 import { registerManifold } from './manifold.js';
 import { CliExit } from './options.js';
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerManifold(program);
   registerTraverse(program);
   registerInterpolate(program);
+  registerExport(program);
   const plot = program.command('plot').description('charts: latent means, training curves');
   registerPlotLatent(plot);
   registerPlotCurves(plot);

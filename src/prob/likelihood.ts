@@ -1,5 +1,5 @@
 import { VaekitError } from '../errors.js';
-import { reshape, sigmoid } from '../graph/ops/index.js';
+import { reshape, scalar, sigmoid } from '../graph/ops/index.js';
 import { type Tensor } from '../graph/tensor.js';
 import { bernoulliLogProb, gaussianLogProb } from './logDensity.js';
 
@@ -15,6 +15,8 @@ export interface Likelihood {
   logProb(x: Tensor): Tensor;
   /** E[x|z]: [..., D]. */
   mean: Tensor;
+  /** The distribution's parameters by name, as exported: Bernoulli `logits` [..., D]; Gaussian `logvar` ([] fixed, [1] or [D] learned). */
+  params: Record<string, Tensor>;
 }
 
 /** Extra trainable parameters a likelihood owns (a learned log σ²), beside the decoder's. */
@@ -33,11 +35,11 @@ export function likelihoodParamShapes(cfg: LikelihoodConfig, dim: number): Recor
 export function likelihood(cfg: LikelihoodConfig, out: Tensor, p: Record<string, Tensor>): Likelihood {
   switch (cfg.type) {
     case 'bernoulli':
-      return { logProb: (x) => bernoulliLogProb(x, out), mean: sigmoid(out) };
+      return { logProb: (x) => bernoulliLogProb(x, out), mean: sigmoid(out), params: { logits: out } };
     case 'gaussian': {
       // learned log σ² broadcasts over the batch: [1] or [D]
       const logvar = typeof cfg.sigma === 'number' ? 2 * Math.log(cfg.sigma) : reshape(p['lik.logvar'], [p['lik.logvar'].size]);
-      return { logProb: (x) => gaussianLogProb(x, out, logvar), mean: out };
+      return { logProb: (x) => gaussianLogProb(x, out, logvar), mean: out, params: { logvar: typeof logvar === 'number' ? scalar(out.graph, logvar) : logvar } };
     }
     default:
       throw new VaekitError(`unknown likelihood ${JSON.stringify(cfg)}`, 'E_CONFIG');
