@@ -1,0 +1,60 @@
+import { type Engine as EngineType, Engine, type OrtModule } from '../runtime/engine.js';
+
+/** Which onnxruntime-web backend runs the graphs. */
+export type WebBackend = 'wasm' | 'webgpu';
+
+/** Options for {@link webEngine}. */
+export interface WebEngineOptions {
+  /** 'auto' (default): WebGPU when the browser offers an adapter, else wasm. */
+  backend?: 'auto' | WebBackend;
+  /** wasm threads; default: up to 4 when the page is cross-origin isolated (SharedArrayBuffer), else 1. */
+  threads?: number;
+  /** URL prefix (ending in /) of onnxruntime-web's .wasm/.mjs files; default: next to the page's script. */
+  wasmPaths?: string;
+}
+
+/** An engine and what it runs on. */
+export interface WebEngine {
+  engine: EngineType;
+  backend: WebBackend;
+  threads: number;
+}
+
+interface BrowserGlobals {
+  crossOriginIsolated?: boolean;
+  navigator?: { hardwareConcurrency?: number; gpu?: { requestAdapter(): Promise<unknown> } };
+}
+
+/** Whether WebGPU is there: an adapter, not just `navigator.gpu` (headless browsers often have none). */
+async function hasWebGpu(): Promise<boolean> {
+  const gpu = (globalThis as BrowserGlobals).navigator?.gpu;
+  if (!gpu) return false;
+  try {
+    return (await gpu.requestAdapter()) != null;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An Engine over onnxruntime-web: WebGPU where the browser has it (unsupported ops fall back to wasm inside
+ * onnxruntime-web), else WebAssembly with SIMD, multi-threaded when the page is cross-origin isolated. The
+ * wasm-only build (14 MB) is loaded unless WebGPU is used (its build is 28 MB).
+ *
+ * @example
+ * const { engine, backend, threads } = await webEngine();
+ * const model = new WebModel(engine, await loadModelFromUrl('model/'));
+ */
+export async function webEngine(opts: WebEngineOptions = {}): Promise<WebEngine> {
+  const g = globalThis as BrowserGlobals;
+  const backend: WebBackend = opts.backend === 'wasm' ? 'wasm' : opts.backend === 'webgpu' || (await hasWebGpu()) ? 'webgpu' : 'wasm';
+  const cores = g.navigator?.hardwareConcurrency ?? 1;
+  const threads = opts.threads ?? (g.crossOriginIsolated ? Math.max(1, Math.min(4, cores)) : 1);
+  const ort = (backend === 'webgpu' ? await import('onnxruntime-web') : await import('onnxruntime-web/wasm')) as unknown as OrtModule & {
+    env: { wasm: { numThreads: number; wasmPaths?: string } };
+  };
+  ort.env.wasm.numThreads = threads;
+  if (opts.wasmPaths) ort.env.wasm.wasmPaths = opts.wasmPaths;
+  const engine = new Engine(ort, { threads, executionProviders: backend === 'webgpu' ? ['webgpu', 'wasm'] : ['wasm'] });
+  return { engine, backend, threads };
+}
