@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { isVaekitError } from '../errors.js';
 import { registerEncode } from './encode.js';
 import { registerEval } from './eval.js';
+import { registerExplore } from './explore.js';
 import { registerExport } from './export.js';
 import { registerInterpolate } from './interpolate.js';
 import { registerManifold } from './manifold.js';
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
   registerTraverse(program);
   registerInterpolate(program);
   registerExport(program);
+  registerExplore(program);
   const plot = program.command('plot').description('charts: latent means, training curves');
   registerPlotLatent(plot);
   registerPlotCurves(plot);

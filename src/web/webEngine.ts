@@ -20,17 +20,26 @@ export interface WebEngine {
   threads: number;
 }
 
-interface BrowserGlobals {
-  crossOriginIsolated?: boolean;
-  navigator?: { hardwareConcurrency?: number; gpu?: { requestAdapter(): Promise<unknown> } };
+interface GpuAdapter {
+  isFallbackAdapter?: boolean;
+  info?: { isFallbackAdapter?: boolean };
 }
 
-/** Whether WebGPU is there: an adapter, not just `navigator.gpu` (headless browsers often have none). */
+interface BrowserGlobals {
+  crossOriginIsolated?: boolean;
+  navigator?: { hardwareConcurrency?: number; gpu?: { requestAdapter(): Promise<GpuAdapter | null> } };
+}
+
+/**
+ * Whether a hardware WebGPU adapter is there: not just `navigator.gpu` (headless browsers often have no
+ * adapter), and not a software fallback adapter (slower than wasm SIMD).
+ */
 async function hasWebGpu(): Promise<boolean> {
   const gpu = (globalThis as BrowserGlobals).navigator?.gpu;
   if (!gpu) return false;
   try {
-    return (await gpu.requestAdapter()) != null;
+    const a = await gpu.requestAdapter();
+    return a != null && !a.isFallbackAdapter && !a.info?.isFallbackAdapter;
   } catch {
     return false;
   }

@@ -22,6 +22,8 @@ type Kind = 'encoder' | 'decoder';
 export class WebModel {
   readonly signature: InferenceSignature;
   private sessions = new Map<string, Promise<CompiledGraph>>();
+  // onnxruntime-web runs one call at a time ("Session already started" otherwise): calls queue here
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(readonly engine: Engine, readonly model: SavedModel) {
     this.signature = inferenceSignature(model.meta.model);
@@ -57,7 +59,10 @@ export class WebModel {
     for (let s = 0; s < n; s += WEB_MAX_BATCH) {
       const m = Math.min(WEB_MAX_BATCH, n - s);
       const g = await this.session(kind, m);
-      const r = await g.run({ [kind === 'encoder' ? 'x' : 'z']: input.subarray(s * size, (s + m) * size) });
+      const feeds = { [kind === 'encoder' ? 'x' : 'z']: input.subarray(s * size, (s + m) * size) };
+      const run = this.queue.then(() => g.run(feeds));
+      this.queue = run.catch(() => undefined);
+      const r = await run;
       for (const [k, d] of Object.entries(outs)) out[k].set(r[k] as Float32Array, s * d);
     }
     return out;

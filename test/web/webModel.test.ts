@@ -16,7 +16,7 @@ const cfg = parseVaeConfig({ hidden: [32], latentDim: 3 });
 const params = initVaeParams(cfg, new Prng(8));
 const files = (c = cfg) => {
   const { configJson, weights } = encodeModel({ meta: modelFile(c, null, null, null), params: initVaeParams(c, new Prng(8)) });
-  return [new File([configJson], 'config.json'), new File([weights], 'weights.safetensors')];
+  return [new File([configJson], 'config.json'), new File([weights as Uint8Array<ArrayBuffer>], 'weights.safetensors')];
 };
 
 test('WebModel on onnxruntime-web (wasm) decodes and encodes like VaeModel on onnxruntime-node', async () => {

@@ -1,0 +1,95 @@
+// The explorer page: loads onnxruntime-web, a model (model/ next to the page, ?model=URL, or files picked or
+// dropped) and the test set (data/), then wires the views. Every failure shows in the page's banner.
+import { datasetFromIdx, loadModelFromFiles, loadModelFromUrl, parseIdx, webEngine, WebModel, type ImageDataset, type SavedModel, type WebEngine } from '../src/web.js';
+import { Explorer } from './explorer.js';
+import { downloadPng } from './ui/canvas.js';
+import { clearError, setStatus, showError } from './ui/messages.js';
+import { DecodedView } from './views/decodedView.js';
+import { DrawView } from './views/drawView.js';
+import { InterpolationView } from './views/interpolationView.js';
+import { PlaneView } from './views/planeView.js';
+import { SamplesView } from './views/samplesView.js';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+async function loadTestSet(base: string): Promise<ImageDataset | null> {
+  const get = async (name: string) => {
+    const r = await fetch(base + name);
+    if (!r.ok) throw new Error(`${base}${name}: HTTP ${r.status}`);
+    return parseIdx(new Uint8Array(await r.arrayBuffer()), base + name);
+  };
+  const [images, labels] = await Promise.all([get('test-images.idx'), get('test-labels.idx')]);
+  return datasetFromIdx(images, labels, 'test set');
+}
+
+/** Builds the views for a model (fresh DOM from the template, so no listener outlives its model). */
+async function start(we: WebEngine, saved: SavedModel, data: ImageDataset | null, source: string): Promise<void> {
+  const model = new WebModel(we.engine, saved);
+  const [rows, cols] = model.signature.imageShape;
+  const fits = data && data.rows === rows && data.cols === cols ? data : null;
+  const ex = new Explorer(model, fits);
+  await ex.encodeTestSet();
+  const main = $('views');
+  main.replaceChildren(($('views-template') as HTMLTemplateElement).content.cloneNode(true));
+  const plane = new PlaneView(ex, $('plane'), { img: $('hover-img'), label: $('hover-label') });
+  new DecodedView(ex, $('decoded'), $('sliders'));
+  const interp = new InterpolationView(ex, { a: $('interp-a'), b: $('interp-b'), pickA: $('pick-a'), pickB: $('pick-b'), mode: $('interp-mode'), steps: $('interp-steps'), strip: $('strip') }, plane, $('plane'));
+  const draw = new DrawView(ex, $('pad'), $('pad-recon'), plane, $('pad-clear'));
+  const samples = new SamplesView(ex, $('samples'), $('temperature'), $('resample'), $('temperature-out'));
+  for (const b of Array.from(main.querySelectorAll<HTMLButtonElement>('button[data-png]'))) {
+    b.addEventListener('click', () => downloadPng($(b.dataset.png!), `vaekit-${b.dataset.png}.png`));
+  }
+  $('plane-note').textContent = fits
+    ? `${fits.n} test examples, ${ex.plane.axes.join(' × ')}`
+    : data ? `the test set's ${data.rows}×${data.cols} images do not fit this ${rows}×${cols} model: no dots` : 'no test set: no dots';
+  if (!fits) for (const id of ['pick-a', 'pick-b', 'interp-a', 'interp-b']) ($(id) as HTMLInputElement).disabled = true;
+  plane.fit();
+  plane.redraw();
+  ex.setZ(fits ? ex.code(0) : new Float32Array(ex.L), 'start');
+  interp.update();
+  samples.update();
+  void draw;
+  const cfg = saved.meta.model;
+  setStatus(`${source} · ${cfg.imageShape.join('×')} → ${cfg.hidden.join('-')} → ${cfg.latentDim}-d latent, ${cfg.likelihood.type} · ${we.backend}, ${we.threads} thread${we.threads > 1 ? 's' : ''}${globalThis.crossOriginIsolated ? ', cross-origin isolated' : ''}`);
+  (globalThis as { vaekitExplorer?: unknown }).vaekitExplorer = { explorer: ex, engine: we, draw };
+}
+
+async function boot(): Promise<void> {
+  const q = new URLSearchParams(location.search);
+  const modelUrl = q.get('model') ?? 'model/';
+  const we = await webEngine({
+    backend: (q.get('backend') as 'wasm' | 'webgpu' | null) ?? 'auto',
+    threads: q.get('threads') ? Number(q.get('threads')) : undefined,
+    wasmPaths: new URL('./', import.meta.url).href,
+  });
+  const data = await loadTestSet(q.get('data') ?? 'data/').catch((e: unknown) => {
+    showError(e, 'loading the test set');
+    return null;
+  });
+  const open = async (files: File[]) => {
+    try {
+      const saved = await loadModelFromFiles(files);
+      clearError();
+      await start(we, saved, data, files.map((f) => f.name).join(' + '));
+    } catch (e) {
+      showError(e, 'opening the model files');
+    }
+  };
+  const picker = $('model-files') as HTMLInputElement;
+  picker.addEventListener('change', () => void open(Array.from(picker.files ?? [])));
+  document.body.addEventListener('dragover', (e) => e.preventDefault());
+  document.body.addEventListener('drop', (e) => {
+    if ((e.target as HTMLElement).id === 'pad') return; // the drawing pad takes images
+    e.preventDefault();
+    void open(Array.from(e.dataTransfer?.files ?? []));
+  });
+  try {
+    await start(we, await loadModelFromUrl(modelUrl), data, modelUrl);
+  } catch (e) {
+    showError(e, `loading the model at ${modelUrl} (or open a model directory's config.json and weights.safetensors)`);
+    setStatus('no model loaded');
+  }
+  document.body.dataset.ready = String(performance.now());
+}
+
+boot().catch((e: unknown) => showError(e, 'starting the explorer'));
