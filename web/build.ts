@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { gzipSync } from 'fflate';
 import { datasetToIdx } from '../src/data/idxWrite.js';
 import { loadEmbeddedMnist } from '../src/data/mnist.js';
 
@@ -25,8 +26,9 @@ export async function buildExplorer(outDir: string, opts: { minify?: boolean } =
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(path.join(outDir, 'data'), { recursive: true });
   await build({
-    entryPoints: [path.join(HERE, 'main.ts')],
+    entryPoints: [path.join(HERE, 'main.ts'), path.join(HERE, 'train', 'trainWorker.ts')],
     outdir: outDir,
+    entryNames: '[name]',
     bundle: true,
     splitting: true, // onnxruntime-web (wasm or WebGPU build) and mnist load in their own chunks
     format: 'esm',
@@ -42,9 +44,16 @@ export async function buildExplorer(outDir: string, opts: { minify?: boolean } =
   for (const f of ['index.html', 'style.css']) copyFileSync(path.join(HERE, f), path.join(outDir, f));
   const ortDist = path.dirname(createRequire(import.meta.url).resolve('onnxruntime-web/wasm'));
   for (const f of ORT_FILES) copyFileSync(path.join(ortDist, f), path.join(outDir, f));
-  const { images, labels } = datasetToIdx((await loadEmbeddedMnist()).test, EXPLORER_TEST_EXAMPLES);
+  const digits = await loadEmbeddedMnist();
+  const { images, labels } = datasetToIdx(digits.test, EXPLORER_TEST_EXAMPLES);
   writeFileSync(path.join(outDir, 'data', 'test-images.idx'), images);
   writeFileSync(path.join(outDir, 'data', 'test-labels.idx'), labels);
+  // the training panel's data: both splits of the embedded digits, gzipped IDX (parseIdx gunzips)
+  for (const [split, ds] of [['train', digits.train], ['test', digits.test]] as const) {
+    const idx = datasetToIdx(ds);
+    writeFileSync(path.join(outDir, 'data', `digits-${split}-images.idx.gz`), gzipSync(idx.images, { level: 9 }));
+    writeFileSync(path.join(outDir, 'data', `digits-${split}-labels.idx.gz`), gzipSync(idx.labels, { level: 9 }));
+  }
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

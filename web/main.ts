@@ -9,6 +9,7 @@ import { DrawView } from './views/drawView.js';
 import { InterpolationView } from './views/interpolationView.js';
 import { PlaneView } from './views/planeView.js';
 import { SamplesView } from './views/samplesView.js';
+import { initTrainPanel } from './train/trainPanel.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -75,6 +76,10 @@ async function boot(): Promise<void> {
       showError(e, 'opening the model files');
     }
   };
+  initTrainPanel((saved) => {
+    clearError();
+    start(we, saved, data, 'trained in this page').catch((e: unknown) => showError(e, 'opening the trained model'));
+  });
   const picker = $('model-files') as HTMLInputElement;
   picker.addEventListener('change', () => void open(Array.from(picker.files ?? [])));
   document.body.addEventListener('dragover', (e) => e.preventDefault());

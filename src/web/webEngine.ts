@@ -64,6 +64,31 @@ export async function webEngine(opts: WebEngineOptions = {}): Promise<WebEngine>
   };
   ort.env.wasm.numThreads = threads;
   if (opts.wasmPaths) ort.env.wasm.wasmPaths = opts.wasmPaths;
-  const engine = new Engine(ort, { threads, executionProviders: backend === 'webgpu' ? ['webgpu', 'wasm'] : ['wasm'] });
+  const engine = new Engine(oneAtATime(ort), { threads, executionProviders: backend === 'webgpu' ? ['webgpu', 'wasm'] : ['wasm'] });
   return { engine, backend, threads };
+}
+
+/**
+ * The module with every session creation and run queued behind the previous one. onnxruntime-web has one
+ * WebAssembly instance per page or worker, and two runs in flight at once (a live preview while the
+ * trainer evaluates) corrupt each other ("Session already started", "output name cannot be empty").
+ */
+function oneAtATime(ort: OrtModule): OrtModule {
+  let queue: Promise<unknown> = Promise.resolve();
+  const enqueue = <T>(f: () => Promise<T>): Promise<T> => {
+    const p = queue.then(f);
+    queue = p.catch(() => undefined);
+    return p;
+  };
+  const create = (async (...args: unknown[]) => {
+    const session = await enqueue(() => (ort.InferenceSession.create as (...a: unknown[]) => Promise<InferenceSessionLike>)(...args));
+    const run = session.run.bind(session);
+    session.run = (...a: unknown[]) => enqueue(() => run(...a));
+    return session;
+  }) as unknown as OrtModule['InferenceSession']['create'];
+  return { Tensor: ort.Tensor, InferenceSession: { create } as unknown as OrtModule['InferenceSession'] };
+}
+
+interface InferenceSessionLike {
+  run(...a: unknown[]): Promise<unknown>;
 }

@@ -22,11 +22,19 @@ type Kind = 'encoder' | 'decoder';
 export class WebModel {
   readonly signature: InferenceSignature;
   private sessions = new Map<string, Promise<CompiledGraph>>();
-  // onnxruntime-web runs one call at a time ("Session already started" otherwise): calls queue here
-  private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(readonly engine: Engine, readonly model: SavedModel) {
+  /**
+   * `liveWeights`: feed the weights on every call instead of baking them into the sessions, so
+   * {@link setParams} can swap them without recompiling (live samples while training).
+   */
+  constructor(readonly engine: Engine, readonly model: SavedModel, private readonly opts: { liveWeights?: boolean } = {}) {
     this.signature = inferenceSignature(model.meta.model);
+  }
+
+  /** New weights (same shapes). Baked sessions are dropped and compiled again on their next use. */
+  setParams(params: Record<string, Float32Array>): void {
+    this.model.params = params;
+    if (!this.opts.liveWeights) void this.release();
   }
 
   /** q(z|x) for rows x [n, D]: μ and log σ², each [n, L]. */
@@ -60,9 +68,8 @@ export class WebModel {
       const m = Math.min(WEB_MAX_BATCH, n - s);
       const g = await this.session(kind, m);
       const feeds = { [kind === 'encoder' ? 'x' : 'z']: input.subarray(s * size, (s + m) * size) };
-      const run = this.queue.then(() => g.run(feeds));
-      this.queue = run.catch(() => undefined);
-      const r = await run;
+      const all = this.opts.liveWeights ? { ...this.model.params, ...feeds } : feeds;
+      const r = await g.run(all); // runs queue in the engine (see webEngine)
       for (const [k, d] of Object.entries(outs)) out[k].set(r[k] as Float32Array, s * d);
     }
     return out;
@@ -77,7 +84,7 @@ export class WebModel {
       const cfg = this.model.meta.model;
       const ig: InferenceGraph = kind === 'encoder' ? encoderGraph(cfg, batch) : decoderGraph(cfg, batch);
       const outputs = kind === 'encoder' ? ig.outputs : { mean: ig.outputs.mean };
-      s = this.engine.compile(ig.graph, outputs, `${kind}@${batch}`, { initializers: this.model.params });
+      s = this.engine.compile(ig.graph, outputs, `${kind}@${batch}`, this.opts.liveWeights ? {} : { initializers: this.model.params });
       s.catch(() => this.sessions.delete(key)); // a failed compile is not cached
       if (this.sessions.size >= MAX_SESSIONS) {
         const [oldKey, old] = this.sessions.entries().next().value as [string, Promise<CompiledGraph>];
