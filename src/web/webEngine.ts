@@ -11,6 +11,11 @@ export interface WebEngineOptions {
   threads?: number;
   /** URL prefix (ending in /) of onnxruntime-web's .wasm/.mjs files; default: next to the page's script. */
   wasmPaths?: string;
+  /**
+   * Let the event loop run before each session run. Single-threaded wasm runs finish synchronously, so a
+   * loop of runs never reaches its messages; a training worker sets this to hear "pause" and "stop".
+   */
+  yieldToEvents?: boolean;
 }
 
 /** An engine and what it runs on. */
@@ -64,7 +69,7 @@ export async function webEngine(opts: WebEngineOptions = {}): Promise<WebEngine>
   };
   ort.env.wasm.numThreads = threads;
   if (opts.wasmPaths) ort.env.wasm.wasmPaths = opts.wasmPaths;
-  const engine = new Engine(oneAtATime(ort), { threads, executionProviders: backend === 'webgpu' ? ['webgpu', 'wasm'] : ['wasm'] });
+  const engine = new Engine(oneAtATime(ort, opts.yieldToEvents ?? false), { threads, executionProviders: backend === 'webgpu' ? ['webgpu', 'wasm'] : ['wasm'] });
   return { engine, backend, threads };
 }
 
@@ -73,8 +78,14 @@ export async function webEngine(opts: WebEngineOptions = {}): Promise<WebEngine>
  * WebAssembly instance per page or worker, and two runs in flight at once (a live preview while the
  * trainer evaluates) corrupt each other ("Session already started", "output name cannot be empty").
  */
-function oneAtATime(ort: OrtModule): OrtModule {
+function oneAtATime(ort: OrtModule, yieldFirst: boolean): OrtModule {
   let queue: Promise<unknown> = Promise.resolve();
+  // a macrotask without setTimeout's 4 ms clamp
+  const channel = yieldFirst ? new MessageChannel() : null;
+  const macrotask = () => new Promise<void>((resolve) => {
+    channel!.port1.onmessage = () => resolve();
+    channel!.port2.postMessage(null);
+  });
   const enqueue = <T>(f: () => Promise<T>): Promise<T> => {
     const p = queue.then(f);
     queue = p.catch(() => undefined);
@@ -83,7 +94,10 @@ function oneAtATime(ort: OrtModule): OrtModule {
   const create = (async (...args: unknown[]) => {
     const session = await enqueue(() => (ort.InferenceSession.create as (...a: unknown[]) => Promise<InferenceSessionLike>)(...args));
     const run = session.run.bind(session);
-    session.run = (...a: unknown[]) => enqueue(() => run(...a));
+    session.run = (...a: unknown[]) => enqueue(async () => {
+      if (channel) await macrotask();
+      return run(...a);
+    });
     return session;
   }) as unknown as OrtModule['InferenceSession']['create'];
   return { Tensor: ort.Tensor, InferenceSession: { create } as unknown as OrtModule['InferenceSession'] };

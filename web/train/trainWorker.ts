@@ -40,7 +40,7 @@ async function loadDigits(): Promise<{ train: ImageDataset; test: ImageDataset }
 }
 
 async function start(req: TrainRequest): Promise<void> {
-  const engine = await webEngine({ backend: 'wasm', threads: req.threads, wasmPaths: new URL('./', import.meta.url).href });
+  const engine = await webEngine({ backend: 'wasm', threads: req.threads, wasmPaths: new URL('./', import.meta.url).href, yieldToEvents: true });
   const data = await loadDigits();
   const model = parseVaeConfig({ latentDim: req.latentDim, hidden: [req.hidden], beta: req.beta }, 'the page\'s model settings');
   const training = parseTrainConfig({ epochs: req.epochs, batchSize: req.batchSize, lr: req.lr, seed: req.seed }, 'the page\'s training settings');
