@@ -1,6 +1,6 @@
 // The explorer page: loads onnxruntime-web, a model (model/ next to the page, ?model=URL, or files picked or
 // dropped) and the test set (data/), then wires the views. Every failure shows in the page's banner.
-import { datasetFromIdx, loadModelFromFiles, loadModelFromUrl, parseIdx, webEngine, WebModel, type ImageDataset, type SavedModel, type WebEngine } from '../src/web.js';
+import { categoricalColor, datasetFromIdx, loadModelFromFiles, loadModelFromUrl, parseIdx, webEngine, WebModel, type ImageDataset, type SavedModel, type WebEngine } from '../src/web.js';
 import { Explorer } from './explorer.js';
 import { downloadPng } from './ui/canvas.js';
 import { clearError, setStatus, showError } from './ui/messages.js';
@@ -43,6 +43,17 @@ async function start(we: WebEngine, saved: SavedModel, data: ImageDataset | null
   $('plane-note').textContent = fits
     ? `${fits.n} test examples, ${ex.plane.axes.join(' × ')}`
     : data ? `the test set's ${data.rows}×${data.cols} images do not fit this ${rows}×${cols} model: no dots` : 'no test set: no dots';
+  if (fits) {
+    // one chip per label present, in the plane's colours
+    const present = [...new Set(fits.labels)].sort((a, b) => a - b);
+    $('plane-legend').replaceChildren(...present.map((k) => {
+      const chip = document.createElement('span');
+      const dot = document.createElement('i');
+      dot.style.background = categoricalColor(k);
+      chip.append(dot, String(k));
+      return chip;
+    }));
+  }
   if (!fits) for (const id of ['pick-a', 'pick-b', 'interp-a', 'interp-b']) ($(id) as HTMLInputElement).disabled = true;
   plane.fit();
   plane.redraw();
