@@ -42,6 +42,10 @@ function planeOf(mu: Float32Array, n: number, L: number): Plane {
 /**
  * Runs an async function on the newest value only: while one run is in flight, later values replace each
  * other and the last one runs next.
+ *
+ * @example
+ * const decoder = new LatestOnly((z) => draw(z), showError);
+ * canvas.onpointermove = (e) => decoder.push(codeAt(e));
  */
 export class LatestOnly<T> {
   private pending: { v: T } | undefined;
@@ -69,6 +73,14 @@ export class LatestOnly<T> {
 }
 
 /** Everything the views share. */
+/**
+ * The shared state of the explorer's views.
+ *
+ * @example
+ * const ex = new Explorer(model, testSet);
+ * await ex.encodeTestSet();
+ * ex.onZ((z) => draw(z));
+ */
 export class Explorer {
   readonly L: number;
   readonly rows: number;

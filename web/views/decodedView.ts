@@ -8,6 +8,12 @@ import { LatestOnly, type Explorer } from '../explorer.js';
 /** Slider range: ±4 covers the prior's mass; codes outside are clamped on the slider only. */
 const RANGE = 4;
 
+/**
+ * The decoded image of the current point and its sliders.
+ *
+ * @example
+ * new DecodedView(ex, decodedCanvas, sliderBox);
+ */
 export class DecodedView {
   private sliders: HTMLInputElement[] = [];
   private readonly decoder: LatestOnly<Float32Array>;

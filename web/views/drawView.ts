@@ -7,6 +7,13 @@ import { type PlaneView } from './planeView.js';
 
 const BRUSH = 1.3; // brush radius in image pixels (soft edge), about an MNIST pen stroke
 
+/**
+ * The drawing pad (and image drop target) with the reconstruction beside it.
+ *
+ * @example
+ * const draw = new DrawView(ex, pad, recon, plane, clearButton);
+ * await draw.load(droppedFile);
+ */
 export class DrawView {
   private readonly pixels: Float32Array;
   private readonly encoder: LatestOnly<null>;

@@ -16,6 +16,12 @@ export interface InterpolationControls {
   strip: HTMLCanvasElement;
 }
 
+/**
+ * The interpolation strip between examples A and B.
+ *
+ * @example
+ * new InterpolationView(ex, controls, plane, planeCanvas).update();
+ */
 export class InterpolationView {
   private readonly runner: LatestOnly<null>;
 

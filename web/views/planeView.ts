@@ -7,6 +7,12 @@ import { type Explorer } from '../explorer.js';
 
 const PAD = 0.06; // share of the range left around the dots
 
+/**
+ * The latent-plane view over a canvas.
+ *
+ * @example
+ * const plane = new PlaneView(ex, canvas, { img: hoverCanvas, label: hoverText });
+ */
 export class PlaneView {
   /** When set, the next click picks the nearest example and calls this instead of decoding. */
   pick: ((index: number) => void) | null = null;

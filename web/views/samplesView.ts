@@ -7,6 +7,12 @@ import { LatestOnly, type Explorer } from '../explorer.js';
 
 const N = 64;
 
+/**
+ * The 8×8 grid of prior samples with a temperature slider.
+ *
+ * @example
+ * new SamplesView(ex, grid, temperature, again, tOut).update();
+ */
 export class SamplesView {
   private seed = 1;
   private readonly runner: LatestOnly<null>;
