@@ -41,6 +41,8 @@ test('model files that are missing or do not belong together are named in the er
   const [c3] = files(parseVaeConfig({ hidden: [32], latentDim: 5 }));
   await assert.rejects(loadModelFromFiles([c3, w]), /weights\.safetensors: tensor "enc\.1\.weight" is F32\[6,32\] but config\.json requires F32\[10,32\]/);
   await assert.rejects(loadModelFromFiles([new File(['{'], 'config.json'), w]), /config\.json: not valid JSON/);
+  const huge = { name: 'weights.safetensors', size: 2 ** 31, text: async () => '', arrayBuffer: async () => { throw new Error('must not be read'); } };
+  await assert.rejects(loadModelFromFiles([files()[0], huge]), /weights\.safetensors: 2147483648 bytes is more than a page loads \(1073741824\)/);
   const fetch404 = (async (url: string) => new Response('', { status: url.endsWith('.json') ? 200 : 404, statusText: 'Not Found' })) as unknown as typeof fetch;
   await assert.rejects(loadModelFromUrl('http://h/m', fetch404), /http:\/\/h\/m\/weights\.safetensors: HTTP 404 Not Found/);
 });
