@@ -108,5 +108,3 @@ describe('training in the page', { skip: missing }, () => {
     assert.ok(Math.abs(ev.negElbo - pageTest) <= 1e-4 * pageTest, `vaekit eval ${ev.negElbo} vs page ${pageTest}`);
   });
 });
-
-test('browser training tests need Chromium', { skip: !missing }, () => {});
