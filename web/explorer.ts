@@ -9,11 +9,27 @@ export interface Plane {
   axes: [string, string];
   /** Plane coordinates of a code [L] → [2]. */
   project(z: ArrayLike<number>): [number, number];
-  /** The code at a plane point (PCA: back-projection onto the plane through the mean). */
-  lift(u: number, v: number): Float32Array;
+  /** The code at a plane point (PCA: back-projection onto the plane through the mean; two dims: `base` with those two replaced). */
+  lift(u: number, v: number, base: Float32Array): Float32Array;
 }
 
-function planeOf(mu: Float32Array, n: number, L: number): Plane {
+/** Which plane: the PCA plane, or two latent dimensions (0-based). */
+export type PlaneAxes = 'pca' | [number, number];
+
+function dimsPlane(i: number, j: number): Plane {
+  return {
+    axes: [`z${i + 1}`, `z${j + 1}`],
+    project: (z) => [z[i], z[j]],
+    lift: (u, v, base) => {
+      const z = Float32Array.from(base);
+      [z[i], z[j]] = [u, v];
+      return z;
+    },
+  };
+}
+
+function planeOf(mu: Float32Array, n: number, L: number, axes: PlaneAxes): Plane {
+  if (axes !== 'pca' && L > 2) return dimsPlane(axes[0], axes[1]);
   if (L <= 2) {
     return {
       axes: ['z1', L === 2 ? 'z2' : '—'],
@@ -97,14 +113,20 @@ export class Explorer {
     this.L = model.signature.latentDim;
     [this.rows, this.cols] = model.signature.imageShape;
     this.z = new Float32Array(this.L);
-    this.plane = planeOf(new Float32Array(this.L * 2), 2, this.L);
+    this.plane = planeOf(new Float32Array(this.L * 2), 2, this.L, 'pca');
   }
 
   /** Encodes the test set and fits the plane. */
   async encodeTestSet(): Promise<void> {
     if (!this.data) return;
     this.mu = (await this.model.encode(this.data.images)).mu;
-    this.plane = planeOf(this.mu, this.data.n, this.L);
+    this.setAxes('pca');
+  }
+
+  /** Chooses the plane (PCA or two latent dims) and projects the test codes onto it. */
+  setAxes(axes: PlaneAxes): void {
+    if (!this.data) return;
+    this.plane = planeOf(this.mu, this.data.n, this.L, axes);
     this.coords = new Float32Array(2 * this.data.n);
     for (let i = 0; i < this.data.n; i++) this.coords.set(this.plane.project(this.mu.subarray(i * this.L, (i + 1) * this.L)), 2 * i);
   }

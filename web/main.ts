@@ -55,6 +55,20 @@ async function start(we: WebEngine, saved: SavedModel, data: ImageDataset | null
     }));
   }
   if (!fits) for (const id of ['pick-a', 'pick-b', 'interp-a', 'interp-b']) ($(id) as HTMLInputElement).disabled = true;
+  if (fits && ex.L > 2) {
+    // the PCA plane, or two latent dimensions (pairs among the first 8)
+    const sel = $('plane-axes') as HTMLSelectElement;
+    const pairs: [number, number][] = [];
+    for (let i = 0; i < Math.min(8, ex.L); i++) for (let j = i + 1; j < Math.min(8, ex.L); j++) pairs.push([i, j]);
+    sel.replaceChildren(new Option('PCA plane', 'pca'), ...pairs.map(([i, j]) => new Option(`z${i + 1} × z${j + 1}`, `${i},${j}`)));
+    sel.hidden = false;
+    sel.addEventListener('change', () => {
+      ex.setAxes(sel.value === 'pca' ? 'pca' : (sel.value.split(',').map(Number) as [number, number]));
+      $('plane-note').textContent = `${fits.n} test examples, ${ex.plane.axes.join(' × ')}`;
+      plane.fit();
+      plane.redraw();
+    });
+  }
   plane.fit();
   plane.redraw();
   ex.setZ(fits ? ex.code(0) : new Float32Array(ex.L), 'start');

@@ -8,9 +8,13 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
 import { datasetFor, loadSplit } from '../../src/cli/datasets.js';
+import { modelFile } from '../../src/io/modelFiles.js';
+import { initVaeParams } from '../../src/models/vae.js';
+import { parseVaeConfig } from '../../src/models/vaeConfig.js';
 import { VaeModel } from '../../src/models/vaeModel.js';
 import { nodeEngine } from '../../src/node.js';
-import { loadModelDir } from '../../src/node/modelDir.js';
+import { loadModelDir, saveModelDir } from '../../src/node/modelDir.js';
+import { Prng } from '../../src/random/prng.js';
 import { buildExplorer } from '../../web/build.js';
 import { cli, show, startCli, tmp, TINY, writeDigitsDir } from '../cli/helpers.js';
 import { CANVAS_GREY, chromiumMissing, launchChromium } from './browser.js';
@@ -156,5 +160,23 @@ describe('explorer page in Chromium', { skip: missing }, () => {
     assert.ok(overflow <= 0, `the phone-sized page scrolls sideways by ${overflow} px`);
     await phone.screenshot({ path: path.join(shots, 'explorer-phone.png'), fullPage: true });
     await phone.close();
+  });
+
+  test('a 3-D model opened with the file picker: PCA plane or two chosen dims; dragging on z1 × z3 keeps z2', async () => {
+    const cfg = parseVaeConfig({ hidden: [16], latentDim: 3 });
+    const m3 = path.join(dir, 'm3');
+    saveModelDir(m3, { meta: modelFile(cfg, null, null, null), params: initVaeParams(cfg, new Prng(2)) });
+    await page.locator('#model-files').setInputFiles([path.join(m3, 'config.json'), path.join(m3, 'weights.safetensors')]);
+    await page.waitForFunction(() => document.getElementById('sliders')!.children.length === 3);
+    assert.match(await page.locator('#plane-note').innerText(), /PC1 \(\d+%\) × PC2 \(\d+%\)/);
+    await page.locator('#plane-axes').selectOption('0,2');
+    assert.match(await page.locator('#plane-note').innerText(), /z1 × z3/);
+    await setSliders([0.5, 1.25, -0.75]);
+    const box = (await page.locator('#plane').boundingBox())!;
+    await page.mouse.click(box.x + box.width * 0.8, box.y + box.height * 0.2);
+    await page.waitForFunction(() => JSON.parse(document.getElementById('decoded')!.dataset.z!)[0] !== 0.5);
+    const z = JSON.parse((await page.locator('#decoded').getAttribute('data-z'))!) as number[];
+    assert.equal(z[1], 1.25, 'z2 stays where the slider put it');
+    assert.ok(z[2] !== -0.75, 'z3 follows the pointer');
   });
 });

@@ -112,7 +112,7 @@ export class PlaneView {
   }
 
   private decodeAt(e: PointerEvent): void {
-    this.ex.setZ(this.ex.plane.lift(...this.fromEvent(e)), 'plane');
+    this.ex.setZ(this.ex.plane.lift(...this.fromEvent(e), this.ex.z), 'plane');
   }
 
   /** Index of the example nearest the pointer within `maxPx` CSS pixels, or -1. */
