@@ -29,7 +29,6 @@ async function start(we: WebEngine, saved: SavedModel, data: ImageDataset | null
   const [rows, cols] = model.signature.imageShape;
   const fits = data && data.rows === rows && data.cols === cols ? data : null;
   const ex = new Explorer(model, fits);
-  await ex.encodeTestSet();
   const main = $('views');
   main.replaceChildren(($('views-template') as HTMLTemplateElement).content.cloneNode(true));
   const plane = new PlaneView(ex, $('plane'), { img: $('hover-img'), label: $('hover-label') });
@@ -40,6 +39,10 @@ async function start(we: WebEngine, saved: SavedModel, data: ImageDataset | null
   for (const b of Array.from(main.querySelectorAll<HTMLButtonElement>('button[data-png]'))) {
     b.addEventListener('click', () => downloadPng($(b.dataset.png!), `vaekit-${b.dataset.png}.png`));
   }
+  // images first (the origin and prior samples), then the test set's codes for the plane
+  ex.setZ(new Float32Array(ex.L), 'start');
+  samples.update();
+  await ex.encodeTestSet();
   $('plane-note').textContent = fits
     ? `${fits.n} test examples, ${ex.plane.axes.join(' × ')}`
     : data ? `the test set's ${data.rows}×${data.cols} images do not fit this ${rows}×${cols} model: no dots` : 'no test set: no dots';
@@ -71,10 +74,8 @@ async function start(we: WebEngine, saved: SavedModel, data: ImageDataset | null
   }
   plane.fit();
   plane.redraw();
-  ex.setZ(fits ? ex.code(0) : new Float32Array(ex.L), 'start');
+  if (fits) ex.setZ(ex.code(0), 'start');
   interp.update();
-  samples.update();
-  void draw;
   const cfg = saved.meta.model;
   setStatus(`${source} · ${cfg.imageShape.join('×')} → ${cfg.hidden.join('-')} → ${cfg.latentDim}-d latent, ${cfg.likelihood.type} · ${we.backend}, ${we.threads} thread${we.threads > 1 ? 's' : ''}${globalThis.crossOriginIsolated ? ', cross-origin isolated' : ''}`);
   (globalThis as { vaekitExplorer?: unknown }).vaekitExplorer = { explorer: ex, engine: we, draw };
@@ -83,15 +84,18 @@ async function start(we: WebEngine, saved: SavedModel, data: ImageDataset | null
 async function boot(): Promise<void> {
   const q = new URLSearchParams(location.search);
   const modelUrl = q.get('model') ?? 'model/';
+  const dataLoad = loadTestSet(q.get('data') ?? 'data/').catch((e: unknown) => {
+    showError(e, 'loading the test set');
+    return null;
+  });
+  const modelLoad = loadModelFromUrl(modelUrl);
+  modelLoad.catch(() => undefined); // handled below
   const we = await webEngine({
     backend: (q.get('backend') as 'wasm' | 'webgpu' | null) ?? 'auto',
     threads: q.get('threads') ? Number(q.get('threads')) : undefined,
     wasmPaths: new URL('./', import.meta.url).href,
   });
-  const data = await loadTestSet(q.get('data') ?? 'data/').catch((e: unknown) => {
-    showError(e, 'loading the test set');
-    return null;
-  });
+  const data = await dataLoad;
   const open = async (files: File[]) => {
     try {
       const saved = await loadModelFromFiles(files);
@@ -114,7 +118,7 @@ async function boot(): Promise<void> {
     void open(Array.from(e.dataTransfer?.files ?? []));
   });
   try {
-    await start(we, await loadModelFromUrl(modelUrl), data, modelUrl);
+    await start(we, await modelLoad, data, modelUrl);
   } catch (e) {
     showError(e, `loading the model at ${modelUrl} (or open a model directory's config.json and weights.safetensors)`);
     setStatus('no model loaded');

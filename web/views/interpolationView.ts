@@ -47,7 +47,7 @@ export class InterpolationView {
 
   private async render(): Promise<void> {
     const n = this.ex.data?.n ?? 0;
-    if (n === 0) return;
+    if (n === 0 || this.ex.mu.length === 0) return; // no test set, or its codes are not ready
     const idx = (el: HTMLInputElement) => Math.min(n - 1, Math.max(0, Math.round(Number(el.value) || 0)));
     const [a, b] = [idx(this.c.a), idx(this.c.b)];
     const steps = Math.min(16, Math.max(2, Math.round(Number(this.c.steps.value) || 10)));
