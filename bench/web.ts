@@ -67,7 +67,7 @@ try {
       firstImage.push(Number(await page.locator('body').getAttribute('data-first-image-ms')));
       await ctx.close();
     }
-    process.stdout.write(`explorer page load → first decoded image (784-400-20 model, 2000 test digits encoded first, fresh cache): ${firstImage.map((v) => f(v, 0)).join(', ')} ms\n`);
+    process.stdout.write(`explorer page load → first decoded image (784-400-20 model, fresh browser context): ${firstImage.map((v) => f(v, 0)).join(', ')} ms\n`);
   } finally {
     await browser.close();
     await server.close();
