@@ -7,6 +7,7 @@ export * from './graph/dtype.js';
 export * from './graph/tensor.js';
 export * from './graph/ops/index.js';
 export * from './graph/serialize.js';
+export * from './graph/symbolicBatch.js';
 export * from './autodiff/grad.js';
 export * from './runtime/engine.js';
 // optimization
@@ -64,6 +65,8 @@ export * from './data/tableCodec.js';
 export * from './data/csvDataset.js';
 export * from './io/safetensors.js';
 export * from './io/modelFiles.js';
+export * from './io/inferenceGraphs.js';
+export * from './io/exportOnnx.js';
 // evaluation and pictures
 export * from './eval/elboMeans.js';
 export * from './eval/auc.js';

@@ -11,6 +11,8 @@ import { registerCompare } from './compare.js';
 import { registerImpute } from './impute.js';
 import { registerEncode } from './encode.js';
 import { registerEval } from './eval.js';
+import { registerExplore } from './explore.js';
+import { registerExport } from './export.js';
 import { registerInterpolate } from './interpolate.js';
 import { registerManifold } from './manifold.js';
 import { CliExit } from './options.js';
@@ -51,6 +53,8 @@ export function buildProgram(): Command {
   registerInterpolate(program);
   registerImpute(program);
   registerCompare(program);
+  registerExport(program);
+  registerExplore(program);
   const plot = program.command('plot').description('charts: latent means, training curves');
   registerPlotLatent(plot);
   registerPlotCurves(plot);

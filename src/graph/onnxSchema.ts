@@ -14,8 +14,10 @@ const descriptor = {
             producerVersion: { type: 'string', id: 3 },
             docString: { type: 'string', id: 6 },
             graph: { type: 'GraphProto', id: 7 },
+            metadataProps: { rule: 'repeated', type: 'StringStringEntryProto', id: 14 },
           },
         },
+        StringStringEntryProto: { fields: { key: { type: 'string', id: 1 }, value: { type: 'string', id: 2 } } },
         OperatorSetIdProto: { fields: { domain: { type: 'string', id: 1 }, version: { type: 'int64', id: 2 } } },
         GraphProto: {
           fields: {

@@ -3,7 +3,7 @@ import { ONNX_DTYPE, type DType } from './dtype.js';
 import { DEFINITIONS } from './definitions.js';
 import { LOWERINGS } from './lowerings.js';
 import { ATTR_TYPE, ModelProto } from './onnxSchema.js';
-import { type Attr, type Graph, type Node, type Tensor } from './tensor.js';
+import { type Attr, type Attrs, type Graph, type Node, type Tensor } from './tensor.js';
 
 /** Opset and IR version of every model vaekit writes (opset 17 ↔ IR 8). */
 export const OPSET = 17;
@@ -34,6 +34,17 @@ export function liveNodes(graph: Graph, outputs: readonly Tensor[]): Node[] {
   return graph.nodes.filter((n) => live.has(n));
 }
 
+/**
+ * Dims written as names (ONNX dim_param) instead of numbers, and the node attributes that go with them
+ * (e.g. a Reshape target whose batch entry becomes -1). Made by {@link symbolicBatch}.
+ */
+export interface SymbolicShapes {
+  /** The dims of a tensor as written: a number, or a dim_param name. */
+  dims(t: Tensor): (number | string)[];
+  /** A node's attributes as written (shape-like arguments made valid for every value of the names). */
+  attrs(n: Node): Attrs;
+}
+
 /** Options for {@link toOnnx}. */
 export interface ToOnnxOptions {
   name?: string;
@@ -44,11 +55,18 @@ export interface ToOnnxOptions {
    * definitions (graph/definitions.ts).
    */
   lower?: boolean;
+  /** Graph inputs written as initializers (weights inside the file) instead of inputs, by input name. */
+  initializers?: Record<string, Float32Array | BigInt64Array | Uint8Array>;
+  /** Key/value pairs written to the model's metadata_props. */
+  metadata?: Record<string, string>;
+  /** Symbolic dims (a batch dimension left open); requires `lower: false`, since lowerings bake shapes. */
+  symbolic?: SymbolicShapes;
 }
 
 /**
  * Serializes the part of a graph that computes `outputs` to ONNX ModelProto bytes (opset 17). All declared
- * graph inputs are kept so feeds stay stable. The same graph always gives the same bytes.
+ * graph inputs are kept so feeds stay stable, except those given as `initializers` (written only where
+ * the outputs read them). The same graph always gives the same bytes.
  *
  * @example
  * const bytes = toOnnx(g, { loss }); // any ONNX tool can read it
@@ -57,6 +75,11 @@ export function toOnnx(graph: Graph, outputs: Record<string, Tensor>, opts: ToOn
   const outs = Object.entries(outputs);
   if (outs.length === 0) throw new VaekitError('toOnnx: a model needs at least one output', 'E_GRAPH');
   const inputNames = new Set(graph.inputs.map((i) => i.name));
+  const inits = opts.initializers ?? {};
+  for (const k of Object.keys(inits)) if (!inputNames.has(k)) throw new VaekitError(`toOnnx: initializer "${k}" is not a graph input`, 'E_GRAPH');
+  if (opts.symbolic && opts.lower !== false) throw new VaekitError('toOnnx: symbolic dims need lower: false (lowerings bake static shapes)', 'E_GRAPH');
+  const attrsOf = (n: Node): Attrs => opts.symbolic?.attrs(n) ?? n.attrs;
+  const dimsOf = (t: Tensor): (number | string)[] => opts.symbolic?.dims(t) ?? [...t.shape];
   for (const [name, t] of outs) {
     if (t.graph !== graph) throw new VaekitError(`toOnnx: output "${name}" belongs to another graph`, 'E_GRAPH');
     if (inputNames.has(name)) throw new VaekitError(`toOnnx: output "${name}" has the same name as an input`, 'E_GRAPH');
@@ -73,7 +96,10 @@ export function toOnnx(graph: Graph, outputs: Record<string, Tensor>, opts: ToOn
   const nameOf = (t: Tensor) => t.inputName ?? outName.get(t) ?? `t${t.id}`;
   const nodes: object[] = [];
   const initializers: object[] = [];
-  for (const n of liveNodes(graph, outs.map(([, t]) => t))) {
+  const live = liveNodes(graph, outs.map(([, t]) => t));
+  // initializers only for the weights the outputs read (an encoder file carries no decoder weights)
+  const read = new Set<string>([...live.flatMap((n) => n.inputs), ...outs.map(([, t]) => t)].map((t) => t.inputName ?? ''));
+  for (const n of live) {
     if (n.op === 'Constant') {
       const v = n.attrs.value as Extract<Attr, { kind: 'tensor' }>;
       initializers.push(tensorProto(nameOf(n.outputs[0]), v.dtype, v.shape, v.data));
@@ -88,33 +114,41 @@ export function toOnnx(graph: Graph, outputs: Record<string, Tensor>, opts: ToOn
       );
       continue;
     }
+    const attrs = attrsOf(n);
     const extra = ATTR_INPUTS[n.op] ?? [];
     const inputs = n.inputs.map(nameOf);
     for (const a of extra) {
-      const v = (n.attrs[a] as Extract<Attr, { kind: 'ints' }>).v;
+      const v = (attrs[a] as Extract<Attr, { kind: 'ints' }>).v;
       const cname = `t${n.id}_${a}`;
       initializers.push(tensorProto(cname, 'int64', [v.length], BigInt64Array.from(v.map(BigInt))));
       inputs.push(cname);
     }
-    const attribute = Object.entries(n.attrs)
+    const attribute = Object.entries(attrs)
       .filter(([k]) => !extra.includes(k))
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([k, v]) => attrProto(k, v));
     nodes.push({ name: `n${n.id}`, opType: OP_ALIAS[n.op] ?? n.op, input: inputs, output: n.outputs.map(nameOf), attribute });
   }
   for (const [name, t] of viaIdentity) nodes.push({ name: `out_${name}`, opType: 'Identity', input: [nameOf(t)], output: [name], attribute: [] });
+  for (const i of graph.inputs) {
+    const v = inits[i.name];
+    if (!v || !read.has(i.name)) continue;
+    if (v.length !== i.tensor.size) throw new VaekitError(`toOnnx: initializer "${i.name}" has ${v.length} values, input ${i.tensor} needs ${i.tensor.size}`, 'E_GRAPH');
+    initializers.push(tensorProto(i.name, i.tensor.dtype, i.tensor.shape, v));
+  }
   const model = {
     irVersion: IR_VERSION,
     opsetImport: [{ domain: '', version: OPSET }],
     producerName: 'vaekit',
     producerVersion: '0.1.0',
     docString: opts.docString ?? '',
+    metadataProps: Object.entries(opts.metadata ?? {}).map(([key, value]) => ({ key, value })),
     graph: {
       name: opts.name ?? 'vaekit',
       node: nodes,
       initializer: initializers,
-      input: graph.inputs.map((i) => valueInfo(i.name, i.tensor)),
-      output: outs.map(([name, t]) => valueInfo(name, t)),
+      input: graph.inputs.filter((i) => !(i.name in inits)).map((i) => valueInfo(i.name, i.tensor, dimsOf(i.tensor))),
+      output: outs.map(([name, t]) => valueInfo(name, t, dimsOf(t))),
     },
   };
   const err = ModelProto.verify(model);
@@ -122,11 +156,9 @@ export function toOnnx(graph: Graph, outputs: Record<string, Tensor>, opts: ToOn
   return ModelProto.encode(ModelProto.fromObject(model)).finish();
 }
 
-function valueInfo(name: string, t: Tensor): object {
-  return {
-    name,
-    type: { tensorType: { elemType: ONNX_DTYPE[t.dtype], shape: { dim: t.shape.map((d) => ({ dimValue: d })) } } },
-  };
+function valueInfo(name: string, t: Tensor, dims: (number | string)[]): object {
+  const dim = dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d }));
+  return { name, type: { tensorType: { elemType: ONNX_DTYPE[t.dtype], shape: { dim } } } };
 }
 
 function tensorProto(name: string, dtype: DType, shape: readonly number[], data: Float32Array | BigInt64Array | Uint8Array): object {

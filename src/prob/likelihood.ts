@@ -1,5 +1,5 @@
 import { VaekitError } from '../errors.js';
-import { mul, reshape, sigmoid, softplus, sub, sum } from '../graph/ops/index.js';
+import { mul, reshape, scalar, sigmoid, softplus, sub, sum } from '../graph/ops/index.js';
 import { type Tensor } from '../graph/tensor.js';
 import { type LikelihoodConfig } from '../models/vaeConfig.js';
 import { type Scope, zerosInit } from '../nn/scope.js';
@@ -15,7 +15,7 @@ export interface Likelihood {
   logProb(x: Tensor, mask?: Tensor): Tensor;
   /** E[x|z]: [..., D]. */
   mean: Tensor;
-  /** The distribution's parameters by name (e.g. logits), for export. */
+  /** The distribution's parameters by name, as exported: Bernoulli `logits` [..., D]; Gaussian `logvar` ([] fixed, [1] or [D] learned); tabular `out` (means and logits side by side). */
   params: Record<string, Tensor>;
 }
 
@@ -47,7 +47,7 @@ export function likelihood(cfg: LikelihoodConfig, out: Tensor, s: Scope): Likeli
       return {
         logProb: (x, m) => gaussianLogProb(x, out, logvar, m),
         mean: out,
-        params: { mean: out },
+        params: { logvar: typeof logvar === 'number' ? scalar(out.graph, logvar) : logvar },
       };
     }
     case 'tabular': {

@@ -1,7 +1,7 @@
 import type * as Ort from 'onnxruntime-common';
 import { VaekitError } from '../errors.js';
 import { fmtShape, sizeOf, type DType } from '../graph/dtype.js';
-import { toOnnx } from '../graph/serialize.js';
+import { toOnnx, type ToOnnxOptions } from '../graph/serialize.js';
 import { type Graph, type Tensor } from '../graph/tensor.js';
 
 /** The part of an onnxruntime module (onnxruntime-node or onnxruntime-web) vaekit uses. */
@@ -40,13 +40,16 @@ export class Engine {
     if (!Number.isInteger(this.threads) || this.threads < 1) throw new VaekitError(`threads must be a positive integer, got ${opts.threads}`, 'E_CONFIG');
   }
 
-  /** Serializes `outputs` of `graph` and creates an ORT session for it (compiled once, run many times). */
-  async compile(graph: Graph, outputs: Record<string, Tensor>, name = 'graph'): Promise<CompiledGraph> {
-    return this.compileBytes(toOnnx(graph, outputs, { name }), graph, outputs, name);
+  /**
+   * Serializes `outputs` of `graph` and creates an ORT session for it (compiled once, run many times).
+   * Inputs given in `opts.initializers` are baked into the session and are not fed.
+   */
+  async compile(graph: Graph, outputs: Record<string, Tensor>, name = 'graph', opts: ToOnnxOptions = {}): Promise<CompiledGraph> {
+    return this.compileBytes(toOnnx(graph, outputs, { name, ...opts }), graph, outputs, name, new Set(Object.keys(opts.initializers ?? {})));
   }
 
-  /** Creates a session from ONNX bytes already built from `graph`. */
-  async compileBytes(bytes: Uint8Array, graph: Graph, outputs: Record<string, Tensor>, name: string): Promise<CompiledGraph> {
+  /** Creates a session from ONNX bytes already built from `graph` (minus the `baked` inputs, written as initializers). */
+  async compileBytes(bytes: Uint8Array, graph: Graph, outputs: Record<string, Tensor>, name: string, baked: ReadonlySet<string> = new Set()): Promise<CompiledGraph> {
     let session: Ort.InferenceSession;
     try {
       session = await this.ort.InferenceSession.create(bytes, {
@@ -67,7 +70,7 @@ export class Engine {
       throw new VaekitError(`ONNX Runtime refused graph "${name}" (inputs ${ins}): ${(e as Error).message}`, 'E_ORT');
     }
     const sig = (t: Tensor): Signature => ({ shape: [...t.shape], dtype: t.dtype });
-    const inputs = Object.fromEntries(graph.inputs.map((i) => [i.name, sig(i.tensor)]));
+    const inputs = Object.fromEntries(graph.inputs.filter((i) => !baked.has(i.name)).map((i) => [i.name, sig(i.tensor)]));
     const outs = Object.fromEntries(Object.entries(outputs).map(([k, t]) => [k, sig(t)]));
     return new CompiledGraph(this.ort, session, name, inputs, outs, bytes);
   }

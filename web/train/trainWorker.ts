@@ -1,0 +1,124 @@
+// The training worker: the library's Trainer on onnxruntime-web (wasm) over the embedded digits, posting
+// steps, epochs and snapshots (samples and reconstructions) to the page. Pause is stop + exact resume from
+// the trainer's state, so a paused run continues with the same results as one never paused.
+import {
+  datasetFromIdx, encodeModel, modelFile, parseIdx, parseTrainConfig, parseVaeConfig, Prng, Trainer, webEngine, WebModel,
+  type EpochRecord, type ImageDataset, type TrainConfig, type TrainerState, type VaeConfig,
+} from '../../src/web.js';
+import { type FromWorker, type ToWorker, type TrainRequest } from './protocol.js';
+
+const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
+/** Steps between live snapshots. */
+const SNAPSHOT_EVERY = 40;
+/** Optimizer steps per ORT call: small, so pause and stop act within a fraction of a second. */
+const STEPS_PER_CALL = 8;
+
+interface Run {
+  model: VaeConfig;
+  training: TrainConfig;
+  data: { train: ImageDataset; test: ImageDataset };
+  engine: Awaited<ReturnType<typeof webEngine>>;
+  trainer: Trainer;
+  viewer: WebModel;
+  z: Float32Array;
+  state?: TrainerState;
+  last?: EpochRecord;
+}
+let run: Run | undefined;
+let snapshotBusy = false;
+
+async function fetchIdx(name: string) {
+  const url = new URL(`data/${name}`, import.meta.url);
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`${url.pathname}: HTTP ${r.status} (the page's embedded digits are missing; rebuild with npm run build:web)`);
+  return parseIdx(new Uint8Array(await r.arrayBuffer()), url.pathname);
+}
+
+async function loadDigits(): Promise<{ train: ImageDataset; test: ImageDataset }> {
+  const [a, b, c, d] = await Promise.all(['digits-train-images.idx.gz', 'digits-train-labels.idx.gz', 'digits-test-images.idx.gz', 'digits-test-labels.idx.gz'].map(fetchIdx));
+  return { train: datasetFromIdx(a, b, 'mnist-10k/train'), test: datasetFromIdx(c, d, 'mnist-10k/test') };
+}
+
+async function start(req: TrainRequest): Promise<void> {
+  const engine = await webEngine({ backend: 'wasm', threads: req.threads, wasmPaths: new URL('./', import.meta.url).href, yieldToEvents: true });
+  const data = await loadDigits();
+  const model = parseVaeConfig({ latentDim: req.latentDim, hidden: [req.hidden], beta: req.beta }, 'the page\'s model settings');
+  const training = parseTrainConfig({ epochs: req.epochs, batchSize: req.batchSize, lr: req.lr, seed: req.seed }, 'the page\'s training settings');
+  const trainer = await Trainer.create(engine.engine, model, training, data, undefined, { stepsPerCall: STEPS_PER_CALL });
+  const viewer = new WebModel(engine.engine, { meta: modelFile(model, training, null, null), params: trainer.params() }, { liveWeights: true });
+  run = { model, training, data, engine, trainer, viewer, z: new Prng(req.seed + 7).normals(new Float32Array(16 * req.latentDim)) };
+  post({ type: 'ready', trainN: data.train.n, testN: data.test.n, stepsPerEpoch: trainer.stepsPerEpoch, threads: engine.threads });
+  await snapshot(0);
+  await go();
+}
+
+/** Runs the trainer until it finishes or is stopped (pause keeps its state for an exact resume). */
+async function go(): Promise<void> {
+  const r = run!;
+  const outcome = await r.trainer.run((e) => {
+    if (e.type === 'step') {
+      post({ type: 'step', step: e.step, epoch: e.epoch, loss: e.metrics.loss });
+      if (e.step % SNAPSHOT_EVERY === 0) void snapshot(e.step);
+    } else if (e.type === 'epoch') {
+      r.last = { ...e };
+      post({ type: 'epoch', record: r.last });
+    }
+  });
+  r.state = r.trainer.state();
+  if (outcome === 'stopped' && pausing) {
+    pausing = false;
+    post({ type: 'paused' });
+    return;
+  }
+  await snapshot(r.trainer.state().train.step);
+  post({ type: 'done', outcome });
+}
+
+let pausing = false;
+
+async function resume(): Promise<void> {
+  const r = run!;
+  r.trainer = await Trainer.create(r.engine.engine, r.model, r.training, r.data, r.state, { stepsPerCall: STEPS_PER_CALL });
+  await go();
+}
+
+/** Posts samples from fixed codes and reconstructions of the first 8 test digits under the current weights. */
+async function snapshot(step: number): Promise<void> {
+  const r = run!;
+  if (snapshotBusy) return;
+  snapshotBusy = true;
+  try {
+    r.viewer.setParams(r.trainer.params());
+    const [rows, cols] = r.model.dataShape.slice(-2);
+    const originals = r.data.test.images.slice(0, 8 * rows * cols);
+    const samples = await r.viewer.decode(r.z);
+    const recons = await r.viewer.reconstruct(originals);
+    post({ type: 'snapshot', step, samples, originals, recons, rows, cols }, [samples.buffer, originals.buffer, recons.buffer]);
+  } finally {
+    snapshotBusy = false;
+  }
+}
+
+function exportModel(): void {
+  const r = run!;
+  const metrics = r.last ? { selected: 'last', epoch: r.last.epoch, step: r.last.step, train: r.last.train, test: r.last.test } : null;
+  const dataset = { name: 'mnist', train: r.data.train.n, test: r.data.test.n };
+  const { configJson, weights } = encodeModel({ meta: modelFile(r.model, r.training, dataset, metrics), params: r.trainer.params() });
+  post({ type: 'model', configJson, weights }, [weights.buffer as ArrayBuffer]);
+}
+
+self.onmessage = (ev: MessageEvent<ToWorker>) => {
+  const m = ev.data;
+  const fail = (e: unknown) => post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+  try {
+    if (m.type === 'start') start(m.request).catch(fail);
+    else if (m.type === 'pause') {
+      pausing = true;
+      run?.trainer.stop();
+    } else if (m.type === 'resume') resume().catch(fail);
+    else if (m.type === 'stop') run?.trainer.stop();
+    else if (m.type === 'export') exportModel();
+  } catch (e) {
+    fail(e);
+  }
+};
