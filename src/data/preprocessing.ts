@@ -9,7 +9,7 @@ import { type NpyArray } from './npy.js';
  */
 export const PixelPreprocessing = z.object({
   kind: z.literal('pixels'),
-  source: z.enum(['npy', 'npz', 'images']),
+  source: z.enum(['npy', 'npz', 'images', 'idx']),
   /** Model input = stored value × scale: 1/255 for uint8 (and image folders), 1 for float arrays. */
   scale: z.number().positive(),
   /** The stored dtype: sample/encode outputs in source units use it. */

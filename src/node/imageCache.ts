@@ -56,6 +56,18 @@ export interface ImageCacheReport {
   skipped: { file: string; reason: string }[];
 }
 
+/**
+ * One line for the CLI about skipped images: the count and the first few names, or '' when none.
+ *
+ * @example
+ * skippedSummary(report.skipped); // 'skipped 3 unreadable images: a.png, b.jpg, c.png'
+ */
+export function skippedSummary(skipped: ImageCacheReport['skipped']): string {
+  if (skipped.length === 0) return '';
+  const names = skipped.slice(0, SKIPPED_SHOWN).map((s) => s.file).join(', ');
+  return `skipped ${skipped.length} unreadable image${skipped.length === 1 ? '' : 's'}: ${names}${skipped.length > SKIPPED_SHOWN ? ', …' : ''}`;
+}
+
 /** Inputs of {@link buildOrReuseImageCache}. */
 export interface ImageCacheRequest {
   dir: string;
@@ -133,6 +145,10 @@ async function decodeAll(req: ImageCacheRequest, dataFile: string): Promise<{ n:
     writer.finish();
   } catch (e) {
     writer.abort();
+    if ((e as NodeJS.ErrnoException).code === 'ENOSPC') {
+      const need = files.length * t.c * t.h * t.w;
+      throw new VaekitError(`image cache ${req.cacheDir}: the disk is full (the cache needs about ${need} bytes); free space or pass --cache-dir DIR on another disk`, 'E_DATA');
+    }
     throw e;
   }
   return { n: writer.n, labels: req.classNames ? labels : undefined, skipped };

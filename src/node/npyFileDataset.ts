@@ -2,7 +2,7 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from
 import path from 'node:path';
 import { VaekitError } from '../errors.js';
 import { decodeNpy, npyHeaderSize, npyLabels, NPY_ITEM_SIZE, parseNpyHeader, type NpyHeader } from '../data/npy.js';
-import { npyRowLayout } from '../data/npyRows.js';
+import { npyRowLayout, type StoredRows } from '../data/npyRows.js';
 import { checkIndices, type RowDataset } from '../data/rowDataset.js';
 
 /**
@@ -83,10 +83,8 @@ function npyFileDataset(fd: number, file: string, opts: NpyDatasetOptions): RowD
   const name = opts.name ?? path.basename(file);
   const chunkRows = Math.max(1, Math.floor((opts.chunkBytes ?? 8 << 20) / rowBytes));
   let scratch = new ArrayBuffer(0);
+  let elems: StoredRows = new Uint8Array(0); // scratch as elements of the stored dtype
   let open = true;
-  // element view of a row in the scratch buffer; rowBytes is a multiple of the item size, so views align
-  const view = (off: number) =>
-    header.dtype === 'uint8' ? new Uint8Array(scratch, off, L.rowElems) : header.dtype === 'float32' ? new Float32Array(scratch, off, L.rowElems) : new Float64Array(scratch, off, L.rowElems);
 
   // reads rows row, row+1, … into scratch slots [from, to)
   const readRows = (from: number, to: number, row: number) => {
@@ -107,7 +105,10 @@ function npyFileDataset(fd: number, file: string, opts: NpyDatasetOptions): RowD
       const order = Array.from({ length: indices.length }, (_, k) => k).sort((a, b) => indices[a] - indices[b]);
       for (let c0 = 0; c0 < order.length; c0 += chunkRows) {
         const chunk = order.slice(c0, c0 + chunkRows);
-        if (scratch.byteLength < chunk.length * rowBytes) scratch = new ArrayBuffer(chunk.length * rowBytes);
+        if (scratch.byteLength < chunk.length * rowBytes) {
+          scratch = new ArrayBuffer(chunk.length * rowBytes);
+          elems = header.dtype === 'uint8' ? new Uint8Array(scratch) : header.dtype === 'float32' ? new Float32Array(scratch) : new Float64Array(scratch);
+        }
         // slot[j]: where chunk[j]'s row sits in scratch; repeated indices share a slot
         const slot = new Int32Array(chunk.length);
         let slots = 0;
@@ -127,7 +128,7 @@ function npyFileDataset(fd: number, file: string, opts: NpyDatasetOptions): RowD
           slot[j] = slots++;
         }
         readRows(runSlot, slots, runRow);
-        for (let j = 0; j < chunk.length; j++) L.convert(view(slot[j] * rowBytes), x, chunk[j] * L.rowElems);
+        for (let j = 0; j < chunk.length; j++) L.convert(elems, slot[j] * L.rowElems, x, chunk[j] * L.rowElems);
       }
     },
     close() {

@@ -1,12 +1,14 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { VaekitError } from '../errors.js';
 import { npyLabels } from '../data/npy.js';
 import { npyArrayDataset } from '../data/npyRows.js';
 import { decodeNpz, npzNames } from '../data/npz.js';
 import { type PixelPreprocessing } from '../data/preprocessing.js';
-import { type RowDataset } from '../data/rowDataset.js';
+import { type ImageDataset } from '../data/dataset.js';
+import { arrayDataset, type RowDataset } from '../data/rowDataset.js';
 import { splitDataset } from '../data/subsetDataset.js';
+import { loadIdxDataset } from './fashionMnist.js';
 import { type ImageCacheReport } from './imageCache.js';
 import { openImageFolder } from './imageFolder.js';
 import { openNpyDataset, readNpyFileHeader, readNpyLabels } from './npyFileDataset.js';
@@ -15,8 +17,9 @@ import { type TableSchema } from '../data/tableSchema.js';
 import { openCsvDataset } from './csvFiles.js';
 
 /**
- * The one entry point the CLI calls for `--data PATH`: a folder of images, an `.npy` (read from disk), an
- * `.npz` (loaded into memory), or a type another module registers in {@link DATA_SOURCE_OPENERS} (CSV).
+ * The one entry point the CLI calls for `--data PATH`: a folder of images, a folder of MNIST-style IDX files,
+ * an `.npy` (read from disk), an `.npz` (loaded into memory), or a type another module registers in
+ * {@link DATA_SOURCE_OPENERS} (CSV).
  */
 
 /** Options of {@link openDataSource}; each maps to a CLI flag. */
@@ -80,7 +83,7 @@ export async function openDataSource(file: string, opts: DataSourceOptions = {})
   if (!st) throw new VaekitError(`--data ${file}: no such file or folder`, 'E_DATA');
   let src: DataSource;
   if (st.isDirectory()) {
-    src = await openImageSource(file, opts);
+    src = isIdxFolder(file) ? await openIdxSource(file) : await openImageSource(file, opts);
   } else {
     const ext = path.extname(file).toLowerCase();
     const open = DATA_SOURCE_OPENERS[ext];
@@ -89,6 +92,18 @@ export async function openDataSource(file: string, opts: DataSourceOptions = {})
   }
   if (src.test || opts.testFraction === undefined || opts.testFraction === 0) return src;
   return { ...src, ...splitDataset(src.train, opts.testFraction, opts.seed ?? 0) };
+}
+
+/** A folder holding MNIST-style IDX files (the built-in datasets' format) rather than images. */
+function isIdxFolder(dir: string): boolean {
+  return ['train-images-idx3-ubyte', 'train-images-idx3-ubyte.gz'].some((f) => existsSync(path.join(dir, f)));
+}
+
+async function openIdxSource(dir: string): Promise<DataSource> {
+  const { train, test } = await loadIdxDataset(dir, path.basename(path.resolve(dir)));
+  const rows = (ds: ImageDataset) => arrayDataset(ds.name, ds.images, [1, ds.rows, ds.cols], { labels: Int32Array.from(ds.labels) });
+  const preprocessing: PixelPreprocessing = { kind: 'pixels', source: 'idx', scale: 1 / 255, dtype: 'uint8', channelsLast: false, shape: [1, train.rows, train.cols] };
+  return { train: rows(train), test: rows(test), preprocessing };
 }
 
 async function openImageSource(dir: string, opts: DataSourceOptions): Promise<DataSource> {

@@ -125,6 +125,18 @@ function checkPngSize(bytes: Uint8Array, source: string): void {
   if (w === 0 || h === 0 || w * h > MAX_PNG_PIXELS) {
     throw new VaekitError(`${source}: PNG header (byte 16) claims ${w}x${h} pixels; expected 1..${MAX_PNG_PIXELS} pixels`, 'E_DATA');
   }
+  // The filtered scanlines, h × (1 + row bytes), are inflated from the IDAT chunks; DEFLATE expands at most
+  // 1032:1, so a claim beyond that is corrupt. Checked before decoding: a 100-byte file claiming 2^25 pixels
+  // otherwise costs a second of allocation and inflation.
+  const samples = [1, 0, 3, 1, 2, 0, 4][bytes[25]] ?? 4; // colour type → samples per pixel
+  const need = h * (1 + Math.ceil((w * samples * bytes[24]) / 8));
+  let idat = 0;
+  for (let at = 8; at + 8 <= bytes.length; at += 12 + v.getUint32(at, false)) {
+    if (v.getUint32(at + 4, false) === 0x49444154) idat += v.getUint32(at, false); // 'IDAT'
+  }
+  if (need > idat * 1032 + 1024) {
+    throw new VaekitError(`${source}: PNG header (byte 16) claims ${w}x${h} pixels (${need} bytes of scanlines) but the file holds ${idat} compressed bytes; the file is truncated or corrupted`, 'E_DATA');
+  }
 }
 
 /** Grey of the pixel at `values[o .. o+c)`: c=1 grey, 2 grey+alpha, 3 RGB, 4 RGBA; values scaled by `max`. */

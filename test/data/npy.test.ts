@@ -70,6 +70,10 @@ test('numpy reads the .npy and .npz files vaekit writes', { skip }, () => {
     for (const [k, a] of Object.entries(arrays)) writeFileSync(join(dir, `${k}.npy`), encodeNpy(a));
     writeFileSync(join(dir, 'stored.npz'), encodeNpz(arrays));
     writeFileSync(join(dir, 'deflated.npz'), encodeNpz(arrays, { compress: true }));
+    // stored members hold the .npy bytes verbatim (as numpy.savez); deflated ones do not (as savez_compressed)
+    const f32 = Buffer.from(encodeNpy(arrays.f32));
+    assert.ok(readFileSync(join(dir, 'stored.npz')).includes(f32));
+    assert.ok(!readFileSync(join(dir, 'deflated.npz')).includes(f32));
     const read = JSON.parse(
       numpy(
         `

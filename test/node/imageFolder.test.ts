@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { rowSize, type RowDataset } from '../../src/data/rowDataset.js';
 import { VaekitError } from '../../src/errors.js';
+import { skippedSummary } from '../../src/node/imageCache.js';
 import { openImageFolder, parseImageSize } from '../../src/node/imageFolder.js';
 import { encodePng } from '../../src/viz/png.js';
 import { FASHION_CLASSES, fashionMissing, renderShapes, writeFashionPngs, writeShapePngs } from '../helpers/imageFixtures.js';
@@ -147,6 +148,7 @@ test('a corrupt PNG or JPEG fails naming the file and leaves no cache; --on-bad 
     assert.match(skip.report.skipped[1].reason, /shape-005\.jpg: unreadable image/);
     assert.match(skip.report.skipped[2].reason, /shape-006\.png: not a PNG or JPEG image \(12 bytes, starting 6e 6f 74 20\)/);
     assert.equal(skip.dataset.n, 6);
+    assert.equal(skippedSummary(skip.report.skipped), 'skipped 3 unreadable images: shape-002.png, shape-005.jpg, shape-006.png');
     skip.dataset.close?.();
     // the cache built with skip is reused, but --on-bad fail still stops on its bad files
     await assert.rejects(openImageFolder(dir, { imageSize: [16, 16], channels: 3 }), refused(/shape-002\.png: unreadable PNG.*3 bad in/));

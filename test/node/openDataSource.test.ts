@@ -9,7 +9,8 @@ import { rowSize, type RowDataset } from '../../src/data/rowDataset.js';
 import { VaekitError } from '../../src/errors.js';
 import { openDataSource } from '../../src/node/openDataSource.js';
 import { writeNpy } from '../../src/node/npyWriter.js';
-import { renderShapes, writeShapePngs } from '../helpers/imageFixtures.js';
+import { loadFashionMnist } from '../../src/node/fashionMnist.js';
+import { FASHION_DIR, fashionMissing, renderShapes, writeShapePngs } from '../helpers/imageFixtures.js';
 import { numpy, numpyMissing } from '../helpers/numpy.js';
 
 const skip = numpyMissing();
@@ -87,6 +88,16 @@ test('.npy channels-last with labels: a seeded held-out split, and samples writt
   } finally {
     rmSync(dir, { recursive: true });
   }
+});
+
+test('a folder of IDX files (Fashion-MNIST) opens as its train and test sets', { skip: fashionMissing() }, async () => {
+  const src = await openDataSource(FASHION_DIR);
+  assert.deepEqual([src.train.n, src.test?.n, src.train.shape, src.preprocessing.source], [60000, 10000, [1, 28, 28], 'idx']);
+  const truth = await loadFashionMnist();
+  const x = new Float32Array(784);
+  src.test!.read([1234], x);
+  assert.deepEqual(x, truth.test.images.subarray(1234 * 784, 1235 * 784));
+  assert.equal(src.test!.labels![1234], truth.test.labels[1234]);
 });
 
 test('a folder is an image source; unknown types and missing paths are refused', async () => {

@@ -142,3 +142,12 @@ test('decodePng8 gives 8-bit RGB (grey replicated, alpha over black) or grey', (
   const grey = encode({ width: 2, height: 1, channels: 1, depth: 16, data: Uint16Array.from([65535, 257 * 7]) });
   assert.deepEqual(Array.from(decodePng8(grey, 'g.png', 3).data), [255, 255, 255, 7, 7, 7]);
 });
+
+test('decodePng refuses a header claiming more pixels than its compressed data can hold, before decoding', () => {
+  const png = encode({ width: 2, height: 2, channels: 4, depth: 8, data: new Uint8Array(16) });
+  const claim = png.slice();
+  new DataView(claim.buffer).setUint32(16, 0x01000002, false); // width 16,777,218 (CRC now wrong too)
+  const t0 = performance.now();
+  assert.throws(() => decodePng(claim, 'bomb.png'), (e) => e instanceof VaekitError && /bomb\.png: PNG header \(byte 16\) claims 16777218x2 pixels \(134217746 bytes of scanlines\) but the file holds \d+ compressed bytes/.test(e.message));
+  assert.ok(performance.now() - t0 < 100, 'refused without inflating');
+});

@@ -1,0 +1,178 @@
+// npm run bench:data — the data sources of issue #10, measured:
+//  1. images decoded per second into the cache (Fashion-MNIST test PNGs, 28×28 grey; rendered RGB JPEG
+//     photos 512×384 → 64×64), and the time to reopen a valid cache;
+//  2. a shuffled epoch (batches of 128) read from memory, from an .npy on disk and from the image cache,
+//     rows per second; then training throughput (the 784-400-20 VAE, Adam, 32 steps per ORT call) with each
+//     batch read from memory or from the .npy on disk (target: disk within 10% of memory);
+//  3. peak RSS of a child process iterating a shuffled epoch over a generated .npy larger than 4 GiB
+//     (target < 1 GiB). The file is sparse (header + ftruncate), made in a moment, and deleted after.
+// Options: --pngs N (2000) --jpegs N (200) --steps N (320) --big-gib X (4.5) --only images|read|train|big
+// The RSS measurement runs in a child process (bench/dataBigChild.ts) that loads only the .npy reader.
+import { spawnSync } from 'node:child_process';
+import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import sharp from 'sharp';
+import { encodeNpyHeader } from '../src/data/npy.js';
+import { parseIdx } from '../src/data/idx.js';
+import { arrayDataset, rowSize, type RowDataset } from '../src/data/rowDataset.js';
+import { nodeEngine } from '../src/node.js';
+import { openImageFolder } from '../src/node/imageFolder.js';
+import { openNpyDataset } from '../src/node/npyFileDataset.js';
+import { writeNpy } from '../src/node/npyWriter.js';
+import { initVaeParams, vaeLoss, vaeParamShapes } from '../src/models/vae.js';
+import { parseVaeConfig } from '../src/models/vaeConfig.js';
+import { adam } from '../src/optim/adam.js';
+import { StepRunner } from '../src/optim/stepRunner.js';
+import { Prng } from '../src/random/prng.js';
+import { FASHION_DIR, renderShapes, writeFashionPngs } from '../test/helpers/imageFixtures.js';
+
+const { values } = parseArgs({
+  options: {
+    pngs: { type: 'string', default: '2000' },
+    jpegs: { type: 'string', default: '200' },
+    steps: { type: 'string', default: '320' },
+    'big-gib': { type: 'string', default: '4.5' },
+    only: { type: 'string' },
+  },
+});
+const B = 128;
+const fmt = (x: number, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+const only = values.only;
+const dir = mkdtempSync(path.join(tmpdir(), 'vaekit-bench-data-'));
+try {
+  const cache = only === undefined || only === 'images' || only === 'read' ? await benchImages() : undefined;
+  if (only === undefined || only === 'read' || only === 'train') await benchReads(cache);
+  if (only === undefined || only === 'big') benchBig();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function benchImages(): Promise<RowDataset> {
+  const n = Number(values.pngs);
+  const pngDir = path.join(dir, 'fashion-png');
+  writeFashionPngs(pngDir, n);
+  const png = await openImageFolder(pngDir);
+  console.log(`images → cache: ${fmt(n / png.report.seconds)} PNG/s (${n} Fashion-MNIST 28×28 grey PNGs in ${fmt(png.report.seconds, 2)} s)`);
+  const t0 = performance.now();
+  const again = await openImageFolder(pngDir);
+  console.log(`  reopening the valid cache: ${fmt(performance.now() - t0, 1)} ms (reused: ${again.report.reused})`);
+  again.dataset.close?.();
+
+  const m = Number(values.jpegs);
+  const jpgDir = path.join(dir, 'photos');
+  const shapes = renderShapes(m, 384, 512, 5);
+  mkdirSync(jpgDir);
+  for (const [i, img] of shapes.entries()) {
+    writeFileSync(path.join(jpgDir, `p${i}.jpg`), await sharp(img, { raw: { width: 512, height: 384, channels: 3 } }).jpeg({ quality: 90 }).toBuffer());
+  }
+  const jpg = await openImageFolder(jpgDir, { imageSize: [64, 64], channels: 3 });
+  console.log(`images → cache: ${fmt(m / jpg.report.seconds)} JPEG/s (${m} RGB 512×384 JPEGs resized to 64×64 in ${fmt(jpg.report.seconds, 2)} s)`);
+  jpg.dataset.close?.();
+  return png.dataset;
+}
+
+/** Fashion-MNIST train images [60000, 784] uint8 from the IDX file. */
+function fashionTrain(): Uint8Array {
+  return parseIdx(readFileSync(path.join(FASHION_DIR, 'train-images-idx3-ubyte.gz')), 'train').data as Uint8Array;
+}
+
+/** Seconds to read one shuffled epoch of `ds` in batches of B. */
+function epochSeconds(ds: RowDataset, seed: number): number {
+  const perm = new Prng(seed).permutation(ds.n);
+  const x = new Float32Array(B * rowSize(ds));
+  const t0 = performance.now();
+  for (let s = 0; s < ds.n; s += B) {
+    const idx = perm.subarray(s, Math.min(ds.n, s + B));
+    ds.read(idx, x.subarray(0, idx.length * rowSize(ds)));
+  }
+  return (performance.now() - t0) / 1000;
+}
+
+async function benchReads(cache: RowDataset | undefined): Promise<void> {
+  const u8 = fashionTrain();
+  const n = u8.length / 784;
+  const npyFile = path.join(dir, 'fashion-train.npy');
+  writeNpy(npyFile, { dtype: 'uint8', shape: [n, 28, 28], data: u8 });
+  const memory = arrayDataset('memory', Float32Array.from(u8, (v) => v / 255), [1, 28, 28]);
+  const disk = openNpyDataset(npyFile);
+  if (only !== 'train') {
+    const sources: [string, RowDataset][] = [['in memory', memory], ['.npy on disk', disk]];
+    if (cache) sources.push([`image cache (${cache.n} rows)`, cache]);
+    // alternate, 3 rounds, best of each: the machine is shared
+    const best = new Map<string, number>();
+    for (let round = 0; round < 3; round++) {
+      for (const [name, ds] of sources) best.set(name, Math.min(best.get(name) ?? Infinity, epochSeconds(ds, round + 1) / ds.n));
+    }
+    for (const [name, s] of best) console.log(`shuffled epoch, batches of ${B}: ${name}: ${fmt(1 / s)} rows/s (${fmt(s * B * 1e3, 3)} ms per batch)`);
+    console.log(`  disk/memory read time per row: ${fmt(best.get('.npy on disk')! / best.get('in memory')!, 1)}×`);
+  }
+  await benchTraining(memory, disk);
+  disk.close?.();
+}
+
+/** Training steps per second with each call's batches read from `ds` (784-400-20 VAE, as bench:core). */
+async function benchTraining(memory: RowDataset, disk: RowDataset): Promise<void> {
+  const steps = Number(values.steps);
+  const K = 32; // steps per ORT call, as the trainer
+  const cfg = parseVaeConfig({});
+  const engine = nodeEngine({});
+  const spec = {
+    params: vaeParamShapes(cfg),
+    data: { x: { shape: [B, 784] }, eps: { shape: [B, cfg.latentDim] } },
+    loss: (p: Record<string, import('../src/graph/tensor.js').Tensor>, d: Record<string, import('../src/graph/tensor.js').Tensor>) => vaeLoss(cfg, p, d.x, d.eps),
+    optimizer: adam({ lr: 1e-3 }),
+  };
+  const rng = new Prng(1);
+  const runner = await StepRunner.create(engine, spec, { params: initVaeParams(cfg, rng) });
+  const x = new Float32Array(K * B * 784);
+  const eps = new Float32Array(K * B * cfg.latentDim);
+  const perm = new Prng(2).permutation(memory.n);
+  const run = async (ds: RowDataset, calls: number, offset: number) => {
+    for (let c = 0; c < calls; c++) {
+      const start = ((offset + c) * K * B) % (memory.n - K * B);
+      ds.read(perm.subarray(start, start + K * B), x);
+      rng.normals(eps);
+      await runner.runSteps({ x, eps }, K);
+    }
+  };
+  await run(memory, 5, 0); // warm-up
+  const calls = Math.max(1, Math.round(steps / K));
+  const best = { memory: Infinity, disk: Infinity };
+  for (let round = 0; round < 3; round++) {
+    for (const [name, ds] of [['memory', memory], ['disk', disk]] as const) {
+      const t0 = performance.now();
+      await run(ds, calls, round * calls);
+      best[name] = Math.min(best[name], (performance.now() - t0) / (calls * K));
+    }
+  }
+  console.log(`training (784-400-20 VAE, batch ${B}, ${K} steps per ORT call, best of 3 rounds of ${calls * K} steps): ` +
+    `memory ${fmt(best.memory, 3)} ms/step, .npy on disk ${fmt(best.disk, 3)} ms/step; disk throughput = ${fmt((100 * best.memory) / best.disk, 1)}% of memory (target ≥ 90%)`);
+}
+
+function benchBig(): void {
+  const gib = Number(values['big-gib']);
+  const rowShape = [3, 64, 64];
+  const rowBytes = 3 * 64 * 64;
+  const n = Math.ceil((gib * 2 ** 30) / rowBytes);
+  const file = path.join(dir, 'big.npy');
+  const t0 = performance.now();
+  const head = encodeNpyHeader('uint8', [n, ...rowShape]);
+  const fd = openSync(file, 'w');
+  writeSync(fd, head);
+  ftruncateSync(fd, head.length + n * rowBytes); // sparse: no data blocks written
+  closeSync(fd);
+  const made = (performance.now() - t0) / 1000;
+  const child = fileURLToPath(new URL('./dataBigChild.ts', import.meta.url));
+  const r = spawnSync(process.execPath, [...process.execArgv, child, file], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`big-file child failed: ${r.stderr}`);
+  const { maxRssMiB, baseMiB, seconds, rows } = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  const size = head.length + n * rowBytes;
+  console.log(`larger than memory: ${fmt(size / 2 ** 30, 2)} GiB .npy [${n}, 3, 64, 64] uint8 (sparse, made in ${fmt(made, 2)} s); ` +
+    `a shuffled epoch of ${fmt(rows)} rows in batches of ${B} took ${fmt(seconds, 1)} s (${fmt(rows / seconds)} rows/s); ` +
+    `RSS ${fmt(baseMiB)} MiB after opening, peak ${fmt(maxRssMiB)} MiB (target < 1024 MiB)`);
+  rmSync(file);
+}
