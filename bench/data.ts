@@ -123,7 +123,7 @@ async function benchTraining(memory: RowDataset, disk: RowDataset): Promise<void
   const spec = {
     params: vaeParamShapes(cfg),
     data: { x: { shape: [B, 784] }, eps: { shape: [B, cfg.latentDim] } },
-    loss: (p: Record<string, import('../src/graph/tensor.js').Tensor>, d: Record<string, import('../src/graph/tensor.js').Tensor>) => vaeLoss(cfg, p, d.x, d.eps),
+    loss: vaeLoss(cfg),
     optimizer: adam({ lr: 1e-3 }),
   };
   const rng = new Prng(1);

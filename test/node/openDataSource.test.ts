@@ -92,7 +92,7 @@ test('.npy channels-last with labels: a seeded held-out split, and samples writt
 
 test('a folder of IDX files (Fashion-MNIST) opens as its train and test sets', { skip: fashionMissing() }, async () => {
   const src = await openDataSource(FASHION_DIR);
-  assert.deepEqual([src.train.n, src.test?.n, src.train.shape, src.preprocessing.source], [60000, 10000, [1, 28, 28], 'idx']);
+  assert.deepEqual([src.train.n, src.test?.n, src.train.shape, (src.preprocessing as PixelPreprocessing).source], [60000, 10000, [1, 28, 28], 'idx']);
   const truth = await loadFashionMnist();
   const x = new Float32Array(784);
   src.test!.read([1234], x);
