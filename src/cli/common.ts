@@ -56,7 +56,7 @@ export interface ModelData {
   spec: DatasetSpec;
   split: 'train' | 'test';
   /** The examples as the model reads them (prepared as in training): values [n, D], labels, per-example shape. */
-  ds: ImageDataset & { shape: readonly number[] };
+  ds: ImageDataset & { shape: readonly number[]; mask?: Float32Array };
   /** The same examples' values as stored, [n, D], for drawing next to what the model made of them. */
   raw: Float32Array;
   classNames?: readonly string[];

@@ -67,13 +67,13 @@ export function classCount(d: LoadedData): number {
  * @example
  * const ds = examplesFor(data, 'test', 100);
  */
-export function examplesFor(d: LoadedData, split: 'train' | 'test', limit?: number): ImageDataset & { shape: readonly number[] } {
+export function examplesFor(d: LoadedData, split: 'train' | 'test', limit?: number): ImageDataset & { shape: readonly number[]; mask?: Float32Array } {
   const src = split === 'test' && !d.whole ? d.test : d.train;
   if (!src) throw new VaekitError(`${d.train.name} has no test split; use --split train, or train with --test-fraction`, 'E_ARG');
   const ds = limit === undefined || limit >= src.n ? src : datasetView(src, Array.from({ length: limit }, (_, i) => i));
-  const { x } = readAll(ds);
+  const { x, mask } = readAll(ds);
   const [h, w] = ds.shape.length === 3 ? [ds.shape[1], ds.shape[2]] : [1, ds.shape[0]];
   const labels = new Uint8Array(ds.n);
   if (ds.labels) ds.labels.forEach((l, i) => (labels[i] = l));
-  return { name: ds.name, images: x, labels, n: ds.n, rows: h, cols: w, shape: ds.shape };
+  return { name: ds.name, images: x, labels, n: ds.n, rows: h, cols: w, shape: ds.shape, mask };
 }

@@ -43,6 +43,7 @@ async function evalCommand(o: EvalFlags): Promise<void> {
   const r = await evaluate(m.model, images, {
     rng: new Prng(o.seed ?? evalSeedOf(m.meta)),
     k: o.iw,
+    mask: ds.mask,
     ...dataLabels(m, ds.labels, ds.name),
     onProgress: bar && ((done, total) => bar.update(done / total)),
   });

@@ -67,6 +67,7 @@ async function score(o: ScoreFlags): Promise<void> {
   const s = await scoreExamples(m.model, input.images, {
     rng: new Prng(o.seed ?? evalSeedOf(m.meta)),
     k: o.iw,
+    mask: input.mask,
     ...(o.label === undefined ? dataLabels(m, input.labels, input.name) : labelOption(m, o.label)),
     onProgress: bar && ((done, total) => bar.update(done / total)),
   });
@@ -109,7 +110,7 @@ async function inputOf(m: LoadedModel, o: ScoreFlags): Promise<ScoreInput> {
   if (o.idx) return prepared(readIdxImages(o.idx, m));
   if (o.pngDir) return prepared(readPngDir(o.pngDir, m, { skipBad: o.skipBad }));
   const { ds } = await dataForModel(m, o);
-  return { name: ds.name, images: ds.images, n: ds.n, labels: ds.labels };
+  return { name: ds.name, images: ds.images, n: ds.n, labels: ds.labels, mask: ds.mask };
 }
 
 function csvOf(input: ScoreInput, negElbo: Float32Array, nll: Float64Array | undefined, flags: number[] | undefined): string {

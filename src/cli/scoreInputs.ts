@@ -21,6 +21,8 @@ export interface ScoreInput {
   n: number;
   labels?: Uint8Array;
   files?: string[];
+  /** Missing values of table rows: 1 observed, 0 missing, [n, D]. */
+  mask?: Float32Array;
 }
 
 /**

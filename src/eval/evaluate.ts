@@ -22,6 +22,8 @@ export interface EvaluateOptions {
   onProgress?(done: number, total: number): void;
   /** A conditional model's labels: one class for all images, or one per image. */
   labels?: Labels;
+  /** Missing values (tables): 1 observed, 0 missing, [n, D]; missing cells are left out of the likelihood. */
+  mask?: Float32Array;
 }
 
 /** A model's scores on a set of images; losses in nats per example (sum over pixels, mean over examples). */
@@ -101,7 +103,10 @@ export async function scoreExamples(model: VaeModel, images: Float32Array, opts:
 
 /** ELBO terms, then IS-NLL: the one order both entry points draw noise in. */
 async function score(model: VaeModel, images: Float32Array, opts: EvaluateOptions) {
-  const { recon, kl } = await model.elboTerms(images, opts.rng, { labels: opts.labels });
+  if (opts.mask && opts.k !== undefined) {
+    throw new VaekitError('importance sampling (--iw) over data with missing values is not supported; score with the −ELBO (leave out --iw)', 'E_ARG');
+  }
+  const { recon, kl } = await model.elboTerms(images, opts.rng, { labels: opts.labels, mask: opts.mask });
   const is =
     opts.k === undefined ? undefined : await importanceSampledNll(model, images, { k: opts.k, rng: opts.rng, chunk: opts.chunk, onProgress: opts.onProgress, labels: opts.labels });
   return { recon, kl, is };

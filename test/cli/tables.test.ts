@@ -22,6 +22,11 @@ test('train --data penguins.csv; sample --out synth.csv, impute and compare spea
   const loss = JSON.parse(tr.stdout).metrics.test.negElbo;
   assert.ok(Number.isFinite(loss) && loss < 12, `test −ELBO per row ${loss}`); // untrained: ≈ 17 nats (10 standardized columns and 3 categoricals)
 
+  // eval reads the recorded CSV with the saved schema and masks: it repeats training's test −ELBO
+  const ev = await cli(['eval', '--model', run, '--json', ...ONE_THREAD]);
+  assert.equal(ev.code, 0, show(ev));
+  assert.equal(JSON.parse(ev.stdout).negElbo, loss);
+
   const synth = path.join(dir, 'synth.csv');
   const s = await cli(['sample', '--model', run, '--n', '300', '--out', synth, ...ONE_THREAD]);
   assert.equal(s.code, 0, show(s));
