@@ -145,7 +145,7 @@ export function checkIndex(flag: string, i: number, ds: ImageDataset): void {
  */
 export function firstImages(ds: ImageDataset, n: number): { images: Float32Array; labels: Uint8Array; n: number } {
   const m = Math.min(n, ds.n);
-  const D = ds.rows * ds.cols;
+  const D = ds.n > 0 ? ds.images.length / ds.n : 0; // values per example, whatever the channels
   return { images: ds.images.subarray(0, m * D), labels: ds.labels.subarray(0, m), n: m };
 }
 

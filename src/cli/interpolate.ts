@@ -52,7 +52,7 @@ async function interpolate(o: InterpolateFlags): Promise<void> {
   const conditional = m.model.config.classes > 0;
   const label = conditional ? (o.label ?? ends.labels[0]) : o.label;
   const path = await m.model.decode(interpolateLatents(mu.subarray(0, L), mu.subarray(L), o.steps, { spherical: o.slerp }), labelOption(m, label)); // [steps, D]
-  const D = ds.rows * ds.cols;
+  const D = m.model.dataDim;
   const row = new Float32Array((o.steps + 2) * D);
   row.set(ends.images.subarray(0, D), 0);
   row.set(path, D);

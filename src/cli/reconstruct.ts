@@ -37,7 +37,7 @@ async function reconstruct(o: ReconstructFlags): Promise<void> {
   const { ds, raw } = await dataForModel(m, o);
   const { images, labels, n } = firstImages(ds, o.n);
   const recon = await m.model.reconstruct(images, dataLabels(m, labels, ds.name)); // [n, D], from the pixels as prepared in training
-  const D = ds.rows * ds.cols;
+  const D = m.model.dataDim;
   const cols = Math.min(o.cols, n);
   // alternate rows: originals k..k+cols, then their reconstructions
   const rows: Float32Array[] = [];

@@ -58,7 +58,7 @@ export function datasetFromIdx(images: IdxArray, labels: IdxArray, name: string)
  * const first64 = subset(test, Array.from({ length: 64 }, (_, i) => i));
  */
 export function subset(ds: ImageDataset, indices: ArrayLike<number>, name = ds.name): ImageDataset {
-  const d = ds.rows * ds.cols;
+  const d = ds.n > 0 ? ds.images.length / ds.n : ds.rows * ds.cols; // values per example (channels included)
   const images = new Float32Array(indices.length * d);
   const labels = new Uint8Array(indices.length);
   for (let k = 0; k < indices.length; k++) {
