@@ -77,7 +77,7 @@ async function start(we: WebEngine, saved: SavedModel, data: ImageDataset | null
   if (fits) ex.setZ(ex.code(0), 'start');
   interp.update();
   const cfg = saved.meta.model;
-  setStatus(`${source} · ${describeVae(cfg)} (${cfg.dataShape.join('×')} → ${cfg.latentDim}-d latent), ${cfg.likelihood.type} · ${we.backend}, ${we.threads} thread${we.threads > 1 ? 's' : ''}${globalThis.crossOriginIsolated ? ', cross-origin isolated' : ''}`);
+  setStatus(`${source} · ${describeVae(cfg)} → ${cfg.latentDim}-d latent, ${cfg.likelihood.type} · ${we.backend}, ${we.threads} thread${we.threads > 1 ? 's' : ''}${globalThis.crossOriginIsolated ? ', cross-origin isolated' : ''}`);
   (globalThis as { vaekitExplorer?: unknown }).vaekitExplorer = { explorer: ex, engine: we, draw };
 }
 

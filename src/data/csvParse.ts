@@ -88,7 +88,10 @@ export function parseCsv(text: string, opts: CsvParseOptions = {}): CsvTable {
   const maxCells = opts.maxCells ?? 50_000_000;
   const bad = new BadRows(source, opts.onBad ?? 'fail');
   const body = stripLines(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, opts.skipLines ?? 0, source);
-  const lineOf = lineCounter(body.text, body.firstLine);
+  // one line ending for the whole file, the first one found (as papaparse decides): rows and the line numbers
+  // of messages then split at the same places even when a file mixes CRLF, LF and lone CRs
+  const newline = firstNewline(body.text);
+  const lineOf = lineCounter(body.text, body.firstLine, newline);
 
   let columns = opts.columns ? checkNames(opts.columns, source, 0) : undefined;
   const rows: string[][] = [];
@@ -100,6 +103,7 @@ export function parseCsv(text: string, opts: CsvParseOptions = {}): CsvTable {
     delimiter,
     quoteChar: '"',
     escapeChar: '"',
+    newline,
     step(res, parser) {
       const line = lineOf(start);
       const fields = res.data;
@@ -161,15 +165,27 @@ function nextBreak(text: string, from: number): number {
   return n < 0 ? r : r < 0 ? n : Math.min(n, r);
 }
 
+// The file's line ending: the first CRLF, LF or lone CR (LF for a file of one line).
+function firstNewline(text: string): '\r\n' | '\n' | '\r' {
+  const i = text.search(/[\r\n]/);
+  if (i < 0 || text[i] === '\n') return '\n';
+  return text[i + 1] === '\n' ? '\r\n' : '\r';
+}
+
 // 1-based line of an offset, for offsets asked in increasing order (one pass over the text in total).
-// A line ends at LF, CRLF or a lone CR.
-function lineCounter(text: string, firstLine: number): (offset: number) => number {
+// A line ends at the file's `newline`.
+function lineCounter(text: string, firstLine: number, newline: string): (offset: number) => number {
   let at = 0;
   let line = firstLine;
   return (offset) => {
-    for (; at < offset; at++) {
-      const c = text.charCodeAt(at);
-      if (c === 10 || (c === 13 && text.charCodeAt(at + 1) !== 10)) line++;
+    while (at < offset) {
+      const next = text.indexOf(newline, at);
+      if (next < 0 || next >= offset) {
+        at = offset;
+        break;
+      }
+      line++;
+      at = next + newline.length;
     }
     return line;
   };
