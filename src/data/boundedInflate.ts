@@ -1,4 +1,4 @@
-import { Gunzip, Unzlib } from 'fflate';
+import { Gunzip, gunzipSync, Unzlib, unzlibSync } from 'fflate';
 import { VaekitError } from '../errors.js';
 
 /**
@@ -56,6 +56,19 @@ export function inflateTooBig(bounds: InflateBounds, limit: number): VaekitError
  */
 export function inflateBounded(bytes: Uint8Array, bounds: InflateBounds): Uint8Array {
   const fixed = typeof bounds.limit === 'number' ? bounds.limit : undefined;
+  if (fixed !== undefined && bytes.length <= PIECE) {
+    // small input, known limit: one call into a buffer one byte longer than allowed (fflate never grows a
+    // buffer it is given, so memory stays bounded; a full spare byte shows output past the limit)
+    let out: Uint8Array;
+    try {
+      const opts = { out: new Uint8Array(fixed + 1) };
+      out = bounds.format === 'gzip' ? gunzipSync(bytes, opts) : unzlibSync(bytes, opts);
+    } catch (e) {
+      throw new VaekitError(`${bounds.source}: cannot decompress (${e instanceof Error ? e.message : String(e)}); the file is corrupt or truncated`, 'E_DATA');
+    }
+    if (out.length > fixed) throw inflateTooBig(bounds, fixed);
+    return out;
+  }
   let limit = fixed;
   let out = fixed !== undefined ? new Uint8Array(fixed) : undefined;
   let pending: Uint8Array[] = []; // output before the limit is known
