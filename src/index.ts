@@ -54,7 +54,7 @@ export * from './data/datasetView.js';
 export * from './data/npy.js';
 export * from './data/npz.js';
 export * from './data/npyRows.js';
-export * from './data/subsetDataset.js';
+export * from './data/splitDataset.js';
 export * from './data/preprocessing.js';
 export * from './data/binarize.js';
 export * from './data/mnist.js';

@@ -3,7 +3,8 @@ import { type RowDataset, checkIndices } from './rowDataset.js';
 
 /**
  * The rows `indices` of `ds` as a dataset of their own, without copying data: reads map through the
- * indices (validation splits, class filters and `--limit` over any source, in memory or on disk).
+ * indices (validation splits, class filters and `--limit` over any source, in memory or on disk, which
+ * stays on disk). `close` closes `ds`.
  *
  * @example
  * const val = datasetView(train, perm.subarray(0, 6000), 'fashion-mnist/train:val');
@@ -23,6 +24,7 @@ export function datasetView(ds: RowDataset, indices: ArrayLike<number>, name = d
       checkIndices(name, map.length, idx);
       ds.read(Array.from(idx, (i) => map[i]), x, mask);
     },
+    close: () => ds.close?.(),
   };
 }
 

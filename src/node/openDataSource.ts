@@ -7,7 +7,7 @@ import { decodeNpz, npzNames } from '../data/npz.js';
 import { type PixelPreprocessing } from '../data/preprocessing.js';
 import { type ImageDataset } from '../data/dataset.js';
 import { arrayDataset, type RowDataset } from '../data/rowDataset.js';
-import { splitDataset } from '../data/subsetDataset.js';
+import { splitDataset } from '../data/splitDataset.js';
 import { loadIdxDataset } from './fashionMnist.js';
 import { type ImageCacheReport } from './imageCache.js';
 import { openImageFolder } from './imageFolder.js';
