@@ -77,8 +77,8 @@ describe('usage and errors', { concurrency: 2 }, () => {
 
   test('bin/vaekit.js is a two-line shim over the compiled CLI', (t) => {
     const shim = readFileSync(path.join(ROOT, 'bin/vaekit.js'), 'utf8').trim().split('\n');
-    assert.deepEqual(shim, ['#!/usr/bin/env node', "import '../dist/cli/main.js';"]);
-    if (!existsSync(path.join(ROOT, 'dist/cli/main.js'))) return t.skip('no dist/ yet (npm run build)');
+    assert.deepEqual(shim, ['#!/usr/bin/env node', "import '../dist/cli/vaekit.js';"]); // one bundled module: ~0.3 s less loading than ~150 files
+    if (!existsSync(path.join(ROOT, 'dist/cli/vaekit.js'))) return t.skip('no dist/ yet (npm run build)');
     const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/vaekit.js'), '--version'], { encoding: 'utf8' });
     const version = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
     assert.equal(r.status, 0, r.stderr);
