@@ -2,8 +2,7 @@ import { imageRows, type ImageDataset } from '../data/dataset.js';
 import { type RowDataset } from '../data/rowDataset.js';
 import { readAll } from '../data/datasetView.js';
 import { VaekitError } from '../errors.js';
-import { fmtShape } from '../graph/dtype.js';
-import { asVae, initVaeParams, vaeLoss, type Vae } from '../models/vae.js';
+import { asVae, vaeLoss, type Vae } from '../models/vae.js';
 import { type VaeConfig } from '../models/vaeConfig.js';
 import { VaeModel } from '../models/vaeModel.js';
 import { shapesOf } from '../nn/scope.js';
@@ -20,6 +19,7 @@ import { splitTrainVal } from './split.js';
 import { evalSeed, heldOutImages } from './heldOut.js';
 import { checkResumeFit } from './resumeFit.js';
 import { type TrainerState } from './trainerState.js';
+import { checkFits, freshState, rngFrom } from './trainerStart.js';
 
 /** Train and (optional) test data: any RowDataset, or grey images. Validation, when configured, is carved from train. */
 export interface TrainData {
@@ -288,42 +288,6 @@ export class Trainer {
     if (this.st.best?.epoch === record.epoch) onEvent({ type: 'best', epoch: record.epoch, valNegElbo: this.st.best.value });
     if (early) onEvent({ type: 'earlyStop', epoch: record.epoch, bestEpoch: this.st.best!.epoch });
   }
-}
-
-/** Refuses data whose shape, labels or mask the model cannot read, before anything is compiled. */
-function checkFits(ds: RowDataset, cfg: VaeConfig): void {
-  if (fmtShape(ds.shape) !== fmtShape(cfg.dataShape)) {
-    throw new VaekitError(`dataset ${ds.name} has examples of shape ${fmtShape(ds.shape)} but the model expects ${fmtShape(cfg.dataShape)}`, 'E_DATA');
-  }
-  if (cfg.classes > 0) {
-    if (!ds.labels) throw new VaekitError(`dataset ${ds.name} has no labels, which a conditional model (${cfg.classes} classes) needs`, 'E_DATA');
-    const bad = ds.labels.findIndex((l) => l < 0 || l >= cfg.classes);
-    if (bad >= 0) throw new VaekitError(`dataset ${ds.name}: example ${bad} has label ${ds.labels[bad]}, outside the model's ${cfg.classes} classes`, 'E_DATA');
-  }
-}
-
-function rngFrom(state: ReturnType<Prng['getState']>): Prng {
-  const r = new Prng(0);
-  r.setState(state);
-  return r;
-}
-
-/** The state of a run that has not started: initial parameters and PRNGs drawn from the seed. */
-function freshState(vae: Vae, training: TrainConfig): TrainerState {
-  const params = initVaeParams(vae, new Prng(training.seed));
-  // independent streams: one for data order and binarization, one for ε
-  return {
-    train: { params, opt: {}, step: 0 },
-    epoch: 0,
-    batch: 0,
-    perm: null,
-    dataRng: new Prng(training.seed + 0x9e3779b9).getState(),
-    noiseRng: new Prng(training.seed + 0x7f4a7c15).getState(),
-    acc: { sums: {}, count: 0 },
-    history: [],
-    best: null,
-    earlyStopped: false,
-  };
 }
 
 /**
