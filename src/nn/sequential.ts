@@ -24,7 +24,8 @@ export function sequential(s: Scope, x: Tensor, layers: readonly LayerSpec[], wh
     try {
       h = apply(s.sub(WEIGHTED.has(l.type) ? k++ : `_${i}`), h, l, { out: ctx.out, cond: takesCond ? cond : undefined });
     } catch (e) {
-      if (e instanceof VaekitError) throw new VaekitError(`${what} layer ${i} (${l.type}) on input [${h.shape}]: ${e.message}`, 'E_LAYER');
+      // the leading axis is the batch, whatever size the graph was traced at
+      if (e instanceof VaekitError) throw new VaekitError(`${what} layer ${i} (${l.type}) on input [B,${h.shape.slice(1)}]: ${e.message}`, 'E_LAYER');
       throw e;
     }
     if (takesCond) cond = undefined;

@@ -25,7 +25,7 @@ const file = (name: string, text: string) => (writeFileSync(path.join(dir, name)
 test('train: shapes that do not chain, an unknown layer, a misfitting architecture, --k 0, a bad --arch-file', async () => {
   const chain = file('chain.json', JSON.stringify({ encoder: [{ type: 'flatten' }, { type: 'dense', units: 16 }, { type: 'reshape', shape: [4, 5] }, { type: 'dense', units: 'out' }], decoder: [{ type: 'dense', units: 'out' }] }));
   await Promise.all([
-    refused(['--arch-file', chain], 1, /^vaekit: encoder layer 2 \(reshape\) on input \[2,16\]: reshape to \[4,5\] needs 20 values per example/m),
+    refused(['--arch-file', chain], 1, /^vaekit: encoder layer 2 \(reshape\) on input \[B,16\]: reshape to \[4,5\] needs 20 values per example/m),
     refused(['--arch-file', file('unknown.json', JSON.stringify({ encoder: [{ type: 'flatten' }, { type: 'dropout' }], decoder: [] }))], 1, /encoder layer 1: unknown type "dropout"/),
   ]);
   await Promise.all([

@@ -36,11 +36,11 @@ async function refuses(f: () => unknown, ...patterns: RegExp[]): Promise<string>
 
 test('a layer list whose shapes do not chain: the list, the layer index and type, and the shapes', async () => {
   const chain = { dataShape: grey, encoder: [{ type: 'flatten' }, { type: 'dense', units: 16 }, { type: 'reshape', shape: [4, 5] }, { type: 'dense', units: 'out' }], decoder: [{ type: 'dense', units: 'out' }] };
-  await refuses(() => makeVae(parseVaeConfig(chain)), /^encoder layer 2 \(reshape\) on input \[2,16\]: reshape to \[4,5\] needs 20 values per example, input \[2,16\] has 16$/);
+  await refuses(() => makeVae(parseVaeConfig(chain)), /^encoder layer 2 \(reshape\) on input \[B,16\]: reshape to \[4,5\] needs 20 values per example, input \[2,16\] has 16$/);
   const denseOnImages = { dataShape: grey, encoder: [{ type: 'dense', units: 'out' }], decoder: [{ type: 'dense', units: 'out' }] };
-  await refuses(() => makeVae(parseVaeConfig(denseOnImages)), /^encoder layer 0 \(dense\) on input \[2,1,28,28\]: dense needs input \[B, features\].*add a flatten layer/);
+  await refuses(() => makeVae(parseVaeConfig(denseOnImages)), /^encoder layer 0 \(dense\) on input \[B,1,28,28\]: dense needs input \[B, features\].*add a flatten layer/);
   const convOnFlat = { dataShape: grey, encoder: [{ type: 'flatten' }, { type: 'dense', units: 'out' }], decoder: [{ type: 'dense', units: 64 }, { type: 'conv2d', filters: 'out', kernel: 3 }] };
-  await refuses(() => makeVae(parseVaeConfig(convOnFlat)), /^decoder layer 1 \(conv2d\) on input \[2,64\]: conv2d needs images \[B, C, H, W\].*add a reshape layer/);
+  await refuses(() => makeVae(parseVaeConfig(convOnFlat)), /^decoder layer 1 \(conv2d\) on input \[B,64\]: conv2d needs images \[B, C, H, W\].*add a reshape layer/);
   const wrongOut = { dataShape: grey, encoder: [{ type: 'flatten' }, { type: 'dense', units: 'out' }], decoder: [{ type: 'dense', units: 100 }] };
   await refuses(() => makeVae(parseVaeConfig(wrongOut)), /^decoder: output \[100\] has 100 values per example; the bernoulli likelihood of data \[1,28,28\] needs 784$/);
   // and the trainer refuses it at create, before compiling anything
