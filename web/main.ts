@@ -27,6 +27,14 @@ async function loadTestSet(base: string): Promise<ImageDataset | null> {
 async function start(we: WebEngine, saved: SavedModel, data: ImageDataset | null, source: string): Promise<void> {
   const model = new WebModel(we.engine, saved);
   const [rows, cols] = model.signature.imageShape;
+  // a conditional model draws and encodes as the class picked here (every view follows the picker)
+  const picker = $('label-picker') as HTMLSelectElement;
+  const K = model.signature.classes;
+  picker.hidden = K === 0;
+  if (K > 0) {
+    model.label = 0;
+    picker.replaceChildren(...Array.from({ length: K }, (_, k) => new Option(`class ${k}`, String(k))));
+  }
   const fits = data && data.rows === rows && data.cols === cols ? data : null;
   const ex = new Explorer(model, fits);
   const main = $('views');
@@ -36,6 +44,11 @@ async function start(we: WebEngine, saved: SavedModel, data: ImageDataset | null
   const interp = new InterpolationView(ex, { a: $('interp-a'), b: $('interp-b'), pickA: $('pick-a'), pickB: $('pick-b'), mode: $('interp-mode'), steps: $('interp-steps'), strip: $('strip') }, plane, $('plane'));
   const draw = new DrawView(ex, $('pad'), $('pad-recon'), plane, $('pad-clear'));
   const samples = new SamplesView(ex, $('samples'), $('temperature'), $('resample'), $('temperature-out'));
+  picker.onchange = () => {
+    model.label = Number(picker.value);
+    ex.setZ(ex.z, 'label');
+    samples.update();
+  };
   for (const b of Array.from(main.querySelectorAll<HTMLButtonElement>('button[data-png]'))) {
     b.addEventListener('click', () => downloadPng($(b.dataset.png!), `vaekit-${b.dataset.png}.png`));
   }

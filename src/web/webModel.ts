@@ -31,6 +31,12 @@ export class WebModel {
     this.signature = inferenceSignature(model.meta.model);
   }
 
+  /**
+   * The class a conditional model encodes and decodes every row as (its graphs read a one-hot `cond`);
+   * must be set for a conditional model, and stay undefined for others.
+   */
+  label: number | undefined;
+
   /** New weights (same shapes). Baked sessions are dropped and compiled again on their next use. */
   setParams(params: Record<string, Float32Array>): void {
     this.model.params = params;
@@ -67,7 +73,15 @@ export class WebModel {
     for (let s = 0; s < n; s += WEB_MAX_BATCH) {
       const m = Math.min(WEB_MAX_BATCH, n - s);
       const g = await this.session(kind, m);
-      const feeds = { [kind === 'encoder' ? 'x' : 'z']: input.subarray(s * size, (s + m) * size) };
+      const feeds: Record<string, Float32Array> = { [kind === 'encoder' ? 'x' : 'z']: input.subarray(s * size, (s + m) * size) };
+      const K = this.signature.classes;
+      if (K > 0) {
+        if (this.label === undefined || !Number.isInteger(this.label) || this.label < 0 || this.label >= K) {
+          throw new VaekitError(`this is a conditional model (${K} classes): pick a label 0…${K - 1} (got ${this.label})`, 'E_ARG');
+        }
+        feeds.cond = new Float32Array(m * K);
+        for (let i = 0; i < m; i++) feeds.cond[i * K + this.label] = 1;
+      }
       const all = this.opts.liveWeights ? { ...this.model.params, ...feeds } : feeds;
       const r = await g.run(all); // runs queue in the engine (see webEngine)
       for (const [k, d] of Object.entries(outs)) out[k].set(r[k] as Float32Array, s * d);

@@ -46,3 +46,23 @@ test('model files that are missing or do not belong together are named in the er
   const fetch404 = (async (url: string) => new Response('', { status: url.endsWith('.json') ? 200 : 404, statusText: 'Not Found' })) as unknown as typeof fetch;
   await assert.rejects(loadModelFromUrl('http://h/m', fetch404), /http:\/\/h\/m\/weights\.safetensors: HTTP 404 Not Found/);
 });
+
+test('a conditional WebModel decodes and encodes under its label like VaeModel, and says when no label is set', async () => {
+  const c = parseVaeConfig({ hidden: [16], latentDim: 2, classes: 4 });
+  const { engine } = await webEngine({ backend: 'wasm', threads: 1 });
+  const web = new WebModel(engine, await loadModelFromFiles(files(c)));
+  const ref = new VaeModel(nodeEngine({ threads: 1 }), c, initVaeParams(c, new Prng(8)));
+  const z = new Prng(2).normals(new Float32Array(2 * 2));
+  await assert.rejects(web.decode(z), /conditional model \(4 classes\): pick a label/);
+  const byLabel: Float32Array[] = [];
+  for (const label of [0, 3]) {
+    web.label = label;
+    const [a, b] = [await web.decode(z), await ref.decode(z, { labels: label })];
+    for (let i = 0; i < b.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-5, `label ${label} decode [${i}]: ${a[i]} vs ${b[i]}`);
+    const [ea, eb] = [await web.encode(a), await ref.encode(b, { labels: label })];
+    for (let i = 0; i < eb.mu.length; i++) assert.ok(Math.abs(ea.mu[i] - eb.mu[i]) < 1e-4, `label ${label} encode [${i}]`);
+    byLabel.push(a);
+  }
+  assert.ok(byLabel[0].some((v, i) => Math.abs(v - byLabel[1][i]) > 1e-3), 'the label changes the decoded image');
+  await web.release();
+});
