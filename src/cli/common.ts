@@ -6,6 +6,7 @@ import { type ImageDataset } from '../data/dataset.js';
 import { VaekitError } from '../errors.js';
 import { parseTableSchema, type TableSchema } from '../data/tableSchema.js';
 import { type ModelFile } from '../io/modelFiles.js';
+import { planeShape } from '../models/vaeConfig.js';
 import { type Labels, VaeModel } from '../models/vaeModel.js';
 import { nodeEngine } from '../node.js';
 import { loadModelDir } from '../node/modelDir.js';
@@ -46,7 +47,7 @@ export interface LoadedModel {
 export function loadModel(dir: string, engine: Engine): LoadedModel {
   const { meta, params } = loadModelDir(dir);
   const ds = meta.model.dataShape;
-  const [h, w] = ds.length === 3 ? [ds[1], ds[2]] : ds.length === 2 ? [ds[0], ds[1]] : [1, ds[0]];
+  const [h, w] = planeShape(ds);
   const c = ds.length === 3 && ds[0] === 3 ? 3 : 1;
   return { dir, meta, model: new VaeModel(engine, meta.model, params), shape: [h, w], grid: { c, h, w } };
 }

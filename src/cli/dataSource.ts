@@ -11,6 +11,7 @@ import { VaekitError } from '../errors.js';
 import { openDataSource, type DataSourceOptions } from '../node/openDataSource.js';
 import { classNamesOf, loadSplits, type DatasetSpec } from './datasets.js';
 import { warn } from './output.js';
+import { planeShape } from '../models/vaeConfig.js';
 
 /** Both splits of a command's data (test may be absent for a user's file without a held-out fraction). */
 export interface LoadedData {
@@ -72,7 +73,7 @@ export function examplesFor(d: LoadedData, split: 'train' | 'test', limit?: numb
   if (!src) throw new VaekitError(`${d.train.name} has no test split; use --split train, or train with --test-fraction`, 'E_ARG');
   const ds = limit === undefined || limit >= src.n ? src : datasetView(src, Array.from({ length: limit }, (_, i) => i));
   const { x, mask } = readAll(ds);
-  const [h, w] = ds.shape.length === 3 ? [ds.shape[1], ds.shape[2]] : [1, ds.shape[0]];
+  const [h, w] = planeShape(ds.shape);
   const labels = new Uint8Array(ds.n);
   if (ds.labels) ds.labels.forEach((l, i) => (labels[i] = l));
   return { name: ds.name, images: x, labels, n: ds.n, rows: h, cols: w, shape: ds.shape, mask };

@@ -4,7 +4,7 @@
 import { reshape } from '../graph/ops/index.js';
 import { Graph, type Tensor } from '../graph/tensor.js';
 import { asVae, type Vae } from '../models/vae.js';
-import { dataDim, type VaeConfig } from '../models/vaeConfig.js';
+import { dataDim, planeShape, type VaeConfig } from '../models/vaeConfig.js';
 import { bindScope, type Scope } from '../nn/scope.js';
 
 /** A traced inference graph: parameters are graph inputs named like the weights in weights.safetensors. */
@@ -37,8 +37,7 @@ export interface InferenceSignature {
  */
 export function inferenceSignature(cfg: VaeConfig): InferenceSignature {
   const ds = cfg.dataShape;
-  const imageShape: [number, number] = ds.length === 3 ? [ds[1], ds[2]] : ds.length === 2 ? [ds[0], ds[1]] : [1, ds[0]];
-  return { dataSize: dataDim(cfg), latentDim: cfg.latentDim, imageShape, dataShape: [...ds], classes: cfg.classes };
+  return { dataSize: dataDim(cfg), latentDim: cfg.latentDim, imageShape: planeShape(ds), dataShape: [...ds], classes: cfg.classes };
 }
 
 // parameters and buffers as graph inputs (sorted names), an evaluation-mode scope, and `cond` when conditional

@@ -141,3 +141,15 @@ export function describeVae(cfg: VaeConfig): string {
   );
   return [data, ...sizes, String(cfg.latentDim)].join('-');
 }
+
+/**
+ * Rows and columns of one example drawn as a picture: [H, W] of [C, H, W] (or of [H, W]), and one row [1, D]
+ * for vectors and table rows.
+ *
+ * @example
+ * planeShape([3, 64, 64]) // [64, 64]
+ */
+export function planeShape(dataShape: readonly number[]): [number, number] {
+  const s = dataShape;
+  return s.length === 3 ? [s[1], s[2]] : s.length === 2 ? [s[0], s[1]] : [1, s[0]];
+}

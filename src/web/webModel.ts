@@ -1,6 +1,7 @@
 import { VaekitError } from '../errors.js';
 import { decoderGraph, encoderGraph, inferenceSignature, type InferenceGraph, type InferenceSignature } from '../io/inferenceGraphs.js';
 import { type SavedModel } from '../io/modelFiles.js';
+import { oneHot } from '../models/vaeModel.js';
 import { type CompiledGraph, type Engine } from '../runtime/engine.js';
 
 /** Compiled graphs kept per model (each batch size of each graph is one ORT session). */
@@ -76,11 +77,10 @@ export class WebModel {
       const feeds: Record<string, Float32Array> = { [kind === 'encoder' ? 'x' : 'z']: input.subarray(s * size, (s + m) * size) };
       const K = this.signature.classes;
       if (K > 0) {
-        if (this.label === undefined || !Number.isInteger(this.label) || this.label < 0 || this.label >= K) {
+        if (this.label === undefined) {
           throw new VaekitError(`this is a conditional model (${K} classes): pick a label 0…${K - 1} (got ${this.label})`, 'E_ARG');
         }
-        feeds.cond = new Float32Array(m * K);
-        for (let i = 0; i < m; i++) feeds.cond[i * K + this.label] = 1;
+        feeds.cond = oneHot(this.label, K, m);
       }
       const all = this.opts.liveWeights ? { ...this.model.params, ...feeds } : feeds;
       const r = await g.run(all); // runs queue in the engine (see webEngine)
