@@ -1,5 +1,5 @@
 import { VaekitError } from '../errors.js';
-import { type RowDataset, checkIndices } from './rowDataset.js';
+import { type RowDataset, checkIndices, rowSize } from './rowDataset.js';
 
 /**
  * The rows `indices` of `ds` as a dataset of their own, without copying data: reads map through the
@@ -36,7 +36,7 @@ export function datasetView(ds: RowDataset, indices: ArrayLike<number>, name = d
  * const { x } = readAll(test);
  */
 export function readAll(ds: RowDataset, maxBytes = 2 ** 31): { x: Float32Array; mask?: Float32Array } {
-  const per = ds.shape.reduce((a, b) => a * b, 1);
+  const per = rowSize(ds);
   const bytes = ds.n * per * 4 * (ds.hasMask ? 2 : 1);
   if (bytes > maxBytes) {
     throw new VaekitError(`${ds.name}: reading all ${ds.n} rows needs ${(bytes / 2 ** 20).toFixed(0)} MiB, over the ${(maxBytes / 2 ** 20).toFixed(0)} MiB limit; use --limit`, 'E_LIMIT');

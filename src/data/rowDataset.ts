@@ -1,4 +1,5 @@
 import { VaekitError } from '../errors.js';
+import { sizeOf } from '../graph/dtype.js';
 
 /**
  * A random-access dataset: `n` examples of one per-example shape, read by index into a caller's buffer.
@@ -33,7 +34,7 @@ export interface RowDataset {
 }
 
 /** Values per example: the product of `ds.shape`. */
-export const rowSize = (ds: Pick<RowDataset, 'shape'>): number => ds.shape.reduce((a, b) => a * b, 1);
+export const rowSize = (ds: Pick<RowDataset, 'shape'>): number => sizeOf(ds.shape);
 
 /** Throws unless every index is an integer in [0, n). */
 export function checkIndices(name: string, n: number, indices: ArrayLike<number>): void {

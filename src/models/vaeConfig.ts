@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { VaekitError } from '../errors.js';
+import { sizeOf } from '../graph/dtype.js';
 import { LayerSpecSchema } from '../nn/layerSpec.js';
 import { LAYERS } from '../nn/layers/registry.js';
 import { parseOrThrow } from '../schemaIssues.js';
@@ -124,7 +125,7 @@ function checkLayerTypes(layers: unknown, list: string, fail: (issues: string) =
 }
 
 /** Values per example: the product of the data shape. */
-export const dataDim = (cfg: Pick<VaeConfig, 'dataShape'>): number => cfg.dataShape.reduce((a, b) => a * b, 1);
+export const dataDim = (cfg: Pick<VaeConfig, 'dataShape'>): number => sizeOf(cfg.dataShape);
 
 /**
  * A one-line summary of the architecture: data, the encoder's layer sizes, latent size, e.g. '784-400-20'

@@ -1,4 +1,5 @@
 import { elu, gelu, leakyRelu, relu, reshape, sigmoid, softplus, tanh } from '../../graph/ops/index.js';
+import { sizeOf } from '../../graph/dtype.js';
 import { type Tensor } from '../../graph/tensor.js';
 import { type LayerSpec, type LayerType } from '../layerSpec.js';
 import { type Scope } from '../scope.js';
@@ -32,8 +33,8 @@ export const LAYERS: { [T in LayerType]: Apply<T> } = {
   conv2d: (s, x, l, ctx) => conv2dLayer(s, x, size(l.filters, ctx, 'channels'), l),
   convTranspose2d: (s, x, l, ctx) => convTranspose2dLayer(s, x, size(l.filters, ctx, 'channels'), l),
   reshape: (_s, x, l) => {
-    const per = x.shape.slice(1).reduce((a, b) => a * b, 1);
-    const want = l.shape.reduce((a, b) => a * b, 1);
+    const per = sizeOf(x.shape.slice(1));
+    const want = sizeOf(l.shape);
     if (per !== want) throw new LayerError(`reshape to [${l.shape}] needs ${want} values per example, input [${x.shape}] has ${per}`);
     return reshape(x, [x.shape[0], ...l.shape]);
   },
