@@ -75,6 +75,10 @@ export function examplesFor(d: LoadedData, split: 'train' | 'test', limit?: numb
   const { x, mask } = readAll(ds);
   const [h, w] = planeShape(ds.shape);
   const labels = new Uint8Array(ds.n);
-  if (ds.labels) ds.labels.forEach((l, i) => (labels[i] = l));
+  ds.labels?.forEach((l, i) => {
+    // the commands' in-memory form keeps labels as bytes: refuse rather than wrap a larger one
+    if (l > 255) throw new VaekitError(`${ds.name}: example ${i} has label ${l}; model commands handle labels 0…255`, 'E_DATA');
+    labels[i] = l;
+  });
   return { name: ds.name, images: x, labels, n: ds.n, rows: h, cols: w, shape: ds.shape, mask };
 }
