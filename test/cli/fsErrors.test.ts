@@ -1,25 +1,14 @@
 // File-system errors as one line naming the path and what to do, no temp files left behind, stale temp files
 // removed, unusable --out values refused clearly, and a config.json with a byte-order mark.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { isVaekitError } from '../../src/errors.js';
 import { asFsError, fsError } from '../../src/node/fsError.js';
-import { cli, ONE_THREAD, show, tmp, TINY, writeDigitsDir } from './helpers.js';
+import { cli, ONE_THREAD, show, TINY, trainedModelFixture } from './helpers.js';
 
-const root = tmp();
-const digits = path.join(root, 'digits');
-const model = path.join(root, 'model');
-before(async () => {
-  await writeDigitsDir(digits);
-  const r = await cli(['train', ...TINY, '--data', digits, '--out', model, ...ONE_THREAD]);
-  assert.equal(r.code, 0, show(r));
-});
-after(() => {
-  chmodSync(root, 0o755);
-  rmSync(root, { recursive: true, force: true });
-});
+const { root, digits, model } = trainedModelFixture();
 
 const oneLine = (stderr: string) => stderr.trim().split('\n').filter((l) => l.startsWith('vaekit: ')).length === 1 && !/\n\s+at /.test(stderr);
 const temps = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.tmp'));

@@ -4,10 +4,12 @@
 // loads (~0.2 s; every package stays an external import, so the same node_modules code runs), because
 // tsx's loader costs ~0.6–0.9 s in each of the ~40 child processes these tests start. VAEKIT_CLI_TEST=tsx
 // runs the children through tsx instead (also the fallback when esbuild cannot be loaded).
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadEmbeddedMnist } from '../../src/data/mnist.js';
 import { tempDir } from '../helpers/tempDir.js';
@@ -114,4 +116,25 @@ export async function writeDigitsDir(target: string): Promise<void> {
     writeFileSync(path.join(target, `${prefix}-images-idx3-ubyte`), idx(3, [n, 28, 28], pixels));
     writeFileSync(path.join(target, `${prefix}-labels-idx1-ubyte`), idx(1, [n], ds.labels.slice(0, n)));
   }
+}
+
+/**
+ * The fixture most CLI test files share: a temp root holding the digits directory and one model trained on
+ * it with `train TINY ...extra`, made before the file's tests and removed after them (mode restored first,
+ * for tests that make the root read-only).
+ * @example const { digits, model } = trainedModelFixture(['--binarize', 'static']);
+ */
+export function trainedModelFixture(extra: string[] = []): { root: string; digits: string; model: string } {
+  const root = tmp();
+  const fixture = { root, digits: path.join(root, 'digits'), model: path.join(root, 'model') };
+  before(async () => {
+    await writeDigitsDir(fixture.digits);
+    const r = await cli(['train', ...TINY, ...extra, '--data', fixture.digits, '--out', fixture.model, ...ONE_THREAD]);
+    assert.equal(r.code, 0, show(r));
+  });
+  after(() => {
+    chmodSync(root, 0o755);
+    rmSync(root, { recursive: true, force: true });
+  });
+  return fixture;
 }

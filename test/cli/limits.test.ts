@@ -1,21 +1,12 @@
 // Sizes with an early refusal: flags that would allocate gigabytes or start 100,000 threads end at once with
 // the number and the limit (and, for image grids, the largest value that fits), before data or a model loads.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { cli, ONE_THREAD, pngSize, show, tmp, TINY, writeDigitsDir } from './helpers.js';
+import { describe, test } from 'node:test';
+import { cli, ONE_THREAD, pngSize, show, TINY, trainedModelFixture } from './helpers.js';
 
-const root = tmp();
-const digits = path.join(root, 'digits');
-const model = path.join(root, 'model');
-before(async () => {
-  await writeDigitsDir(digits);
-  const r = await cli(['train', ...TINY, '--data', digits, '--out', model, ...ONE_THREAD]);
-  assert.equal(r.code, 0, show(r));
-});
-after(() => rmSync(root, { recursive: true, force: true }));
+const { root, digits, model } = trainedModelFixture();
 
 const MAX_PNG_PIXELS = 2 ** 26;
 /** Pixels of imageGrid's grid: tiles of 28 px with 2 px padding; written here from its documented formula. */

@@ -2,25 +2,16 @@
 // by eval, score, encode and reconstruct alike (checked against the library on thresholded and on grey
 // pixels); --limit N takes the first N examples; an evaluation that overflows exits non-zero.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { binarizeStatic } from '../../src/data/binarize.js';
 import { VaeModel } from '../../src/models/vaeModel.js';
 import { nodeEngine } from '../../src/node.js';
 import { loadIdxDataset } from '../../src/node/fashionMnist.js';
 import { loadModelDir, saveModelDir } from '../../src/node/modelDir.js';
-import { cli, lines, ONE_THREAD, show, tmp, TINY, writeDigitsDir } from './helpers.js';
+import { cli, lines, ONE_THREAD, show, trainedModelFixture } from './helpers.js';
 
-const root = tmp();
-const digits = path.join(root, 'digits');
-const model = path.join(root, 'static');
-before(async () => {
-  await writeDigitsDir(digits);
-  const r = await cli(['train', ...TINY, '--binarize', 'static', '--data', digits, '--out', model, ...ONE_THREAD]);
-  assert.equal(r.code, 0, show(r));
-});
-after(() => rmSync(root, { recursive: true, force: true }));
+const { root, digits, model } = trainedModelFixture(['--binarize', 'static']);
 
 describe('preprocessing and --limit', { concurrency: 2 }, () => {
   test('encode feeds the encoder thresholded pixels, as training did (and grey pixels would differ)', async () => {
