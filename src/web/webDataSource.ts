@@ -25,6 +25,8 @@ export interface WebDataOptions {
   channels?: 1 | 3;
   /** `--label`: a CSV's class label column. */
   label?: string;
+  /** `--on-bad`: a bad CSV row or unreadable image stops (fail, the default) or is left out and listed (skip). */
+  onBad?: 'skip' | 'fail';
   /** Default {@link WEB_DATA_MAX_BYTES}. */
   maxBytes?: number;
   /** Told (done, total) while images decode. */
@@ -44,7 +46,7 @@ export interface WebData {
   source: Record<string, unknown>;
   /** Files of a folder that are not images (left out, as the CLI leaves them out). */
   ignored: string[];
-  /** CSV rows left out (none unless asked to skip bad rows). */
+  /** CSV rows or images left out (none unless asked to skip bad ones). */
   skipped?: { count: number; first: string[] };
   /** Bytes of examples in memory. */
   bytes: number;
@@ -95,8 +97,8 @@ async function openFile(f: WebFile, opts: WebDataOptions, limit: number, check: 
   } else {
     const table = opts.label ? { label: opts.label } : {};
     // a parsed cell costs a string (tens of bytes): bound the cells before parsing
-    src = csvTextSource(new TextDecoder().decode(bytes), name, { ...table, maxCells: Math.floor(limit / 64) });
-    source = { table };
+    src = csvTextSource(new TextDecoder().decode(bytes), name, { ...table, onBad: opts.onBad, maxCells: Math.floor(limit / 64) });
+    source = { ...(opts.onBad && { onBad: opts.onBad }), table };
   }
   const kind = src.preprocessing.kind === 'table' ? 'table' : (ext.slice(1) as 'npy' | 'npz');
   return { name, kind, train: src.train, test: src.test, preprocessing: src.preprocessing, source, ignored: [], skipped: src.skipped, bytes: bytesOf(src.train) + bytesOf(src.test) };
@@ -123,19 +125,33 @@ async function openImages(files: readonly WebFile[], opts: WebDataOptions, check
   const [h, w] = imageSize;
   const d = channels * h * w;
   check(`${name}: ${list.length} images of ${channels}×${h}×${w}`, 4 * list.length * d);
-  const x = new Float32Array(list.length * d);
+  let x = new Float32Array(list.length * d);
+  const kept: number[] = [];
+  const skipped = { count: 0, first: [] as string[] };
   for (let i = 0; i < list.length; i++) {
-    const px = await decodeWebImage(await read(list[i].rel), pathOf(folder, list[i].rel), { h, w, c: channels });
-    for (let j = 0; j < d; j++) x[i * d + j] = px[j] / 255; // as the CLI's uint8 cache is read: v / 255
+    let px: Uint8Array;
+    try {
+      px = await decodeWebImage(await read(list[i].rel), pathOf(folder, list[i].rel), { h, w, c: channels });
+    } catch (e) {
+      if (opts.onBad !== 'skip') throw e;
+      if (skipped.count++ < 5) skipped.first.push((e as Error).message);
+      continue;
+    }
+    const at = kept.length * d;
+    for (let j = 0; j < d; j++) x[at + j] = px[j] / 255; // as the CLI's uint8 cache is read: v / 255
+    kept.push(i);
     opts.onProgress?.(i + 1, list.length);
   }
-  const labels = classNames ? Int32Array.from(list, (f) => f.label!) : undefined;
+  if (kept.length === 0) throw new VaekitError(`${name}: none of the ${list.length} images could be read (${skipped.first[0]})`, 'E_DATA');
+  if (kept.length < list.length) x = x.slice(0, kept.length * d);
+  const labels = classNames ? Int32Array.from(kept, (i) => list[i].label!) : undefined;
   const train = arrayDataset(name, x, [channels, h, w], { labels, classNames });
   const preprocessing: PixelPreprocessing = {
     kind: 'pixels', source: 'images', scale: 1 / 255, dtype: 'uint8', channelsLast: false, shape: [channels, h, w],
     image: { size: [h, w], channels, fit: 'cover' },
   };
-  return { name, kind: 'images', train, preprocessing, source: { imageSize: [h, w], channels }, ignored, bytes: bytesOf(train) };
+  const source = { imageSize: [h, w], channels, ...(opts.onBad && { onBad: opts.onBad }) };
+  return { name, kind: 'images', train, preprocessing, source, ignored, skipped, bytes: bytesOf(train) };
 }
 
 const baseName = (p: string) => p.slice(p.lastIndexOf('/') + 1);
@@ -161,6 +177,6 @@ export function describeWebData(d: WebData, testFraction: number): string[] {
   }
   if (d.train.classNames) lines.push(`classes: ${d.train.classNames.join(', ')}`);
   if (d.ignored.length) lines.push(`left out ${d.ignored.length} file(s) that are not images: ${d.ignored.slice(0, 5).join(', ')}${d.ignored.length > 5 ? ', …' : ''}`);
-  if (d.skipped?.count) lines.push(`left out ${d.skipped.count} bad row(s): ${d.skipped.first.join('; ')}`);
+  if (d.skipped?.count) lines.push(`left out ${d.skipped.count} bad ${d.kind === 'table' ? 'row' : 'image'}(s): ${d.skipped.first.join('; ')}${d.skipped.count > d.skipped.first.length ? '; …' : ''}`);
   return lines;
 }
