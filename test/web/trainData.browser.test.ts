@@ -117,9 +117,10 @@ describe('training in the page on your own data', { skip: missing }, () => {
     const nodeLoss: number[] = [];
     await trainer.run((e) => e.type === 'step' && nodeLoss.push(e.metrics.loss));
     assert.equal(got.train.length, nodeLoss.length);
-    got.train.forEach(([, l], i) => assert.ok(Math.abs(l - nodeLoss[i]) <= 2e-3 * nodeLoss[i], `step ${i + 1}: page ${l} vs node ${nodeLoss[i]}`));
+    // wasm and native kernels round differently: measured at most 5e-7 relative over these 18 steps
+    got.train.forEach(([, l], i) => assert.ok(Math.abs(l - nodeLoss[i]) <= 1e-4 * nodeLoss[i], `step ${i + 1}: page ${l} vs node ${nodeLoss[i]}`));
     const nodeTest = trainer.history.at(-1)!.test!.negElbo;
-    assert.ok(Math.abs(got.testNegElbo - nodeTest) <= 2e-3 * nodeTest, `test −ELBO: page ${got.testNegElbo} vs node ${nodeTest}`);
+    assert.ok(Math.abs(got.testNegElbo - nodeTest) <= 1e-4 * nodeTest, `test −ELBO: page ${got.testNegElbo} vs node ${nodeTest}`);
   });
 
   test('a CSV table: the config.json the CLI writes for the same file, and eval repeats the page’s test −ELBO', async () => {
