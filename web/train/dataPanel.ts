@@ -53,6 +53,7 @@ export function initDataPanel(changed: (name: string | undefined) => void): Data
       const d = await openWebData(files, options());
       if (mine !== busy) return;
       data = d;
+      (globalThis as { vaekitData?: WebData }).vaekitData = d; // for tests and the console
       clearError();
       show(describeWebData(d, WEB_TEST_FRACTION));
       zone.dataset.state = 'ready';
