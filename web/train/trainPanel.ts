@@ -91,9 +91,12 @@ export function initTrainPanel(explore: (m: SavedModel) => void): void {
       latentDim: num('train-latent'), hidden: num('train-hidden'), beta: num('train-beta'), epochs: num('train-epochs'),
       batchSize: num('train-batch'), lr: num('train-lr'), seed: num('train-seed'), threads: num('train-threads'), likelihood: data.likelihood(),
     };
+    const own = data.current();
+    // tables have no pictures: their runs show the loss curves only
+    for (const id of ['train-samples', 'train-recons']) $(id).parentElement!.hidden = own !== undefined && own.shape.length !== 3;
     status('starting…');
     buttons('running');
-    send({ type: 'start', request, data: data.current() });
+    send({ type: 'start', request, data: own });
   });
   $('train-pause').addEventListener('click', () => send({ type: 'pause' }));
   $('train-resume').addEventListener('click', () => {
