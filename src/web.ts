@@ -4,3 +4,6 @@ export * from './index.js';
 export * from './web/webEngine.js';
 export * from './web/webModel.js';
 export * from './web/modelSource.js';
+export * from './web/webDataSource.js';
+export * from './web/webTraining.js';
+export * from './web/imageDecode.js';

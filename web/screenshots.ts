@@ -1,13 +1,15 @@
 // Screenshots for the README (docs/explorer-*.png): the explorer on a trained model, served as
 // `vaekit explore` serves it, in headless Chromium at 1280×800 and phone size.
 // Usage: node --import tsx web/screenshots.ts MODEL_DIR [OUT_DIR=docs]
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { datasetFor, loadSplit } from '../src/cli/datasets.js';
 import { datasetToIdx } from '../src/data/idxWrite.js';
 import { startExplorerServer } from '../src/node/explorerServer.js';
+import { loadFashionMnist } from '../src/node/fashionMnist.js';
 import { loadModelDir } from '../src/node/modelDir.js';
+import { encodePng } from '../src/viz/png.js';
 import { launchChromium } from '../test/web/browser.js';
 import { buildExplorer } from './build.js';
 
@@ -53,6 +55,24 @@ try {
   await page.locator('#train-start').click();
   await page.waitForSelector('#train[data-state="done"]', { timeout: 300_000 });
   await page.locator('#train').screenshot({ path: path.join(out, 'explorer-training.png') });
+  // training on your own data: a folder of Fashion-MNIST PNGs in three class subfolders (Debian's dataset-fashion-mnist)
+  const folder = path.join(tmp, 'clothes');
+  const { train } = await loadFashionMnist();
+  const classes = { trouser: 1, sneaker: 7, bag: 8 };
+  for (const [name, label] of Object.entries(classes)) {
+    mkdirSync(path.join(folder, name), { recursive: true });
+    for (let i = 0, k = 0; k < 400; i++) {
+      if (train.labels[i] !== label) continue;
+      const px = Uint8Array.from(train.images.subarray(i * 784, (i + 1) * 784), (v) => Math.round(v * 255));
+      writeFileSync(path.join(folder, name, `${k++}.png`), encodePng({ width: 28, height: 28, data: px }));
+    }
+  }
+  await page.locator('#train-folder').setInputFiles(folder);
+  await page.waitForSelector('#train-data[data-state="ready"]', { timeout: 120_000 });
+  for (const [k, v] of Object.entries({ latent: 2, hidden: 128, epochs: 8, batch: 50 })) await page.locator(`#train-${k}`).fill(String(v));
+  await page.locator('#train-start').click();
+  await page.waitForSelector('#train[data-state="done"]', { timeout: 300_000 });
+  await page.locator('#train').screenshot({ path: path.join(out, 'explorer-train-own-data.png') });
   await browser.close();
   await server.close();
 } finally {

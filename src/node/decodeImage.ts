@@ -1,5 +1,8 @@
 import { VaekitError } from '../errors.js';
+import { imageKind, notAnImage } from '../data/imageKind.js';
 import { decodePng8 } from '../viz/png.js';
+
+export { imageKind } from '../data/imageKind.js';
 
 /**
  * One image file → [C, H, W] 8-bit pixels at the requested size. PNG is decoded by fast-png (pure JS: on
@@ -14,18 +17,6 @@ export interface ImageTarget {
   h: number;
   w: number;
   c: 1 | 3;
-}
-
-/**
- * The kind of image in `bytes` by its magic number, or undefined.
- *
- * @example
- * imageKind(bytes); // 'png' | 'jpeg' | undefined
- */
-export function imageKind(bytes: Uint8Array): 'png' | 'jpeg' | undefined {
-  if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'png';
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
-  return undefined;
 }
 
 /**
@@ -103,8 +94,7 @@ async function resize(data: Uint8Array, width: number, height: number, c: 1 | 3,
 function checkKind(bytes: Uint8Array, file: string): 'png' | 'jpeg' {
   const kind = imageKind(bytes);
   if (kind) return kind;
-  const head = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
-  throw new VaekitError(`${file}: not a PNG or JPEG image (${bytes.length} bytes, starting ${head || 'with nothing'})`, 'E_DATA');
+  throw new VaekitError(notAnImage(file, bytes), 'E_DATA');
 }
 
 function unreadable(file: string, e: unknown): VaekitError {

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { VaekitError } from '../errors.js';
-import { npyLabels } from '../data/npy.js';
-import { npyArrayDataset } from '../data/npyRows.js';
-import { decodeNpz, npzNames } from '../data/npz.js';
+import { npzBytesSource, pixelRecord, type NpzKeys, type TablePreprocessing } from '../data/bytesSource.js';
 import { type PixelPreprocessing } from '../data/preprocessing.js';
 import { type ImageDataset } from '../data/dataset.js';
 import { arrayDataset, type RowDataset } from '../data/rowDataset.js';
+
+export { type TablePreprocessing } from '../data/bytesSource.js';
 import { splitDataset } from '../data/splitDataset.js';
 import { loadIdxDataset } from './fashionMnist.js';
 import { type ImageCacheReport } from './imageCache.js';
@@ -29,7 +29,7 @@ export interface DataSourceOptions {
   /** `--labels FILE.npy`: integer labels of an `.npy` source. */
   labels?: string;
   /** `.npz` array names; defaults try x_train/x/X/images/data, y_train/y/labels, x_test, y_test. */
-  npzKeys?: { x?: string; y?: string; xTest?: string; yTest?: string };
+  npzKeys?: NpzKeys;
   /** `--image-size`, `--channels`, `--on-bad`, `--cache-dir` for image folders. */
   imageSize?: [number, number];
   channels?: 1 | 3;
@@ -127,38 +127,7 @@ async function openNpySource(file: string, opts: DataSourceOptions): Promise<Dat
 }
 
 async function openNpzSource(file: string, opts: DataSourceOptions): Promise<DataSource> {
-  const bytes = readFileSync(file);
-  const names = npzNames(bytes, file);
-  const k = opts.npzKeys ?? {};
-  const pick = (given: string | undefined, defaults: string[]) => (given !== undefined ? given : defaults.find((d) => names.includes(d)));
-  const x = pick(k.x, ['x_train', 'x', 'X', 'images', 'data']);
-  if (x === undefined) throw new VaekitError(`.npz file ${file}: no data array; it holds ${names.join(', ') || 'no arrays'}; name one x (or x_train)`, 'E_DATA');
-  const y = pick(k.y, ['y_train', 'y', 'labels']);
-  const xTest = pick(k.xTest, ['x_test']);
-  const yTest = pick(k.yTest, ['y_test']);
-  const wanted = [x, y, xTest, yTest].filter((s): s is string => s !== undefined);
-  const a = decodeNpz(bytes, file, wanted);
-  const open = (xs: string, ys: string | undefined, part: string): RowDataset =>
-    npyArrayDataset(`${path.basename(file)}:${part}`, a[xs], { channelsLast: opts.channelsLast, labels: ys ? npyLabels(a[ys], `${file}:${ys}`) : undefined });
-  const train = open(x, y, xTest ? 'train' : x);
-  const test = xTest ? open(xTest, yTest, 'test') : undefined;
-  if (test && String(test.shape) !== String(train.shape)) {
-    throw new VaekitError(`.npz file ${file}: ${xTest} examples have shape [${test.shape}], ${x} examples [${train.shape}]`, 'E_DATA');
-  }
-  return { train, test, preprocessing: pixelRecord('npz', a[x].dtype, train, opts.channelsLast) };
-}
-
-function pixelRecord(source: 'npy' | 'npz', dtype: string, ds: RowDataset, channelsLast?: boolean): PixelPreprocessing {
-  const d = dtype as PixelPreprocessing['dtype'];
-  return { kind: 'pixels', source, scale: d === 'uint8' ? 1 / 255 : 1, dtype: d, channelsLast: channelsLast === true, shape: [...ds.shape] };
-}
-
-/** A CSV source's preprocessing: the fitted (or given) table schema, with per-column transforms. */
-export interface TablePreprocessing {
-  kind: 'table';
-  schema: TableSchema;
-  /** Rows left out under --on-bad skip. */
-  skipped?: number;
+  return npzBytesSource(readFileSync(file), file, path.basename(file), opts);
 }
 
 async function openCsvSource(file: string, opts: DataSourceOptions): Promise<DataSource> {

@@ -1,5 +1,5 @@
 // Messages between the page and the training worker. Typed arrays are transferred, not copied.
-import { type EpochRecord } from '../../src/web.js';
+import { type EpochRecord, type WebDataRecord } from '../../src/web.js';
 
 /** What the page asks the worker to train. */
 export interface TrainRequest {
@@ -11,21 +11,40 @@ export interface TrainRequest {
   lr: number;
   seed: number;
   threads: number;
+  /** Pixel data only (tables have their own likelihood); default bernoulli, as the CLI. */
+  likelihood?: 'bernoulli' | 'gaussian';
+}
+
+/** One split of the user's data as arrays: x [n, ...shape], mask like x when cells are missing, labels [n]. */
+export interface SplitArrays {
+  x: Float32Array;
+  mask?: Float32Array;
+  labels?: Int32Array;
+}
+
+/** The user's own data, opened in the page (src/web/webDataSource.ts) and copied to the worker. */
+export interface DataPayload {
+  record: WebDataRecord;
+  shape: number[];
+  train: SplitArrays;
+  /** The file's own test split; otherwise the worker holds out the CLI's seeded fraction. */
+  test?: SplitArrays;
 }
 
 export type ToWorker =
-  | { type: 'start'; request: TrainRequest }
+  /** `data` absent: the embedded digits. */
+  | { type: 'start'; request: TrainRequest; data?: DataPayload }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' }
   | { type: 'export' };
 
 export type FromWorker =
-  | { type: 'ready'; trainN: number; testN: number; stepsPerEpoch: number; threads: number }
+  | { type: 'ready'; name: string; trainN: number; testN: number; stepsPerEpoch: number; threads: number }
   | { type: 'step'; step: number; epoch: number; loss: number }
   | { type: 'epoch'; record: EpochRecord }
-  /** 16 prior samples and 8 test images with their reconstructions, [k, rows·cols] each. */
-  | { type: 'snapshot'; step: number; samples: Float32Array; originals: Float32Array; recons: Float32Array; rows: number; cols: number }
+  /** 16 prior samples and 8 test images with their reconstructions, [k, channels·rows·cols] each (images only). */
+  | { type: 'snapshot'; step: number; samples: Float32Array; originals: Float32Array; recons: Float32Array; rows: number; cols: number; channels: number }
   | { type: 'paused' }
   | { type: 'done'; outcome: string }
   | { type: 'model'; configJson: string; weights: Uint8Array }

@@ -1,9 +1,10 @@
-// The "train in this page" panel: settings, start / pause / resume / stop, live loss curves, samples and
+// The "train in this page" panel: data (dataPanel.ts), settings, start / pause / resume / stop, live loss curves, samples and
 // reconstructions, and the trained model as the two files of a model directory. Training runs in a Web
 // Worker, so the page stays responsive.
 import { decodeModel, type SavedModel } from '../../src/web.js';
 import { drawTiles } from '../ui/canvas.js';
 import { showError } from '../ui/messages.js';
+import { initDataPanel } from './dataPanel.js';
 import { drawLossChart, type LossSeries } from './lossChart.js';
 import { type FromWorker, type ToWorker, type TrainRequest } from './protocol.js';
 
@@ -33,10 +34,11 @@ export function initTrainPanel(explore: (m: SavedModel) => void): void {
     panel.dataset.state = state;
   };
   const send = (m: ToWorker) => worker?.postMessage(m);
+  const data = initDataPanel((name) => ($('train-start').textContent = `train on ${name ?? 'the embedded digits'}`));
   const onMessage = (m: FromWorker) => {
     switch (m.type) {
       case 'ready':
-        status(`training on ${m.trainN} digits (${m.stepsPerEpoch} steps per epoch), testing on ${m.testN}; wasm, ${m.threads} thread${m.threads > 1 ? 's' : ''} in a Web Worker`);
+        status(`training on ${m.trainN} examples of ${m.name} (${m.stepsPerEpoch} steps per epoch), testing on ${m.testN}; wasm, ${m.threads} thread${m.threads > 1 ? 's' : ''} in a Web Worker`);
         break;
       case 'step':
         series.train.push([m.step, m.loss]);
@@ -53,8 +55,8 @@ export function initTrainPanel(explore: (m: SavedModel) => void): void {
         break;
       }
       case 'snapshot':
-        drawTiles($('train-samples'), m.samples, 16, { rows: m.rows, cols: m.cols, perRow: 8 });
-        drawTiles($('train-recons'), interleave(m.originals, m.recons, m.rows * m.cols), 16, { rows: m.rows, cols: m.cols, perRow: 8 });
+        drawTiles($('train-samples'), m.samples, 16, { rows: m.rows, cols: m.cols, channels: m.channels, perRow: 8 });
+        drawTiles($('train-recons'), interleave(m.originals, m.recons, m.channels * m.rows * m.cols), 16, { rows: m.rows, cols: m.cols, channels: m.channels, perRow: 8 });
         break;
       case 'paused':
         status(`paused at step ${series.train.length}`);
@@ -87,11 +89,14 @@ export function initTrainPanel(explore: (m: SavedModel) => void): void {
     worker.onerror = (e) => showError(new Error(e.message || 'the worker failed to start'), 'training');
     const request: TrainRequest = {
       latentDim: num('train-latent'), hidden: num('train-hidden'), beta: num('train-beta'), epochs: num('train-epochs'),
-      batchSize: num('train-batch'), lr: num('train-lr'), seed: num('train-seed'), threads: num('train-threads'),
+      batchSize: num('train-batch'), lr: num('train-lr'), seed: num('train-seed'), threads: num('train-threads'), likelihood: data.likelihood(),
     };
+    const own = data.current();
+    // tables have no pictures: their runs show the loss curves only
+    for (const id of ['train-samples', 'train-recons']) $(id).parentElement!.hidden = own !== undefined && own.shape.length !== 3;
     status('starting…');
     buttons('running');
-    send({ type: 'start', request });
+    send({ type: 'start', request, data: own });
   });
   $('train-pause').addEventListener('click', () => send({ type: 'pause' }));
   $('train-resume').addEventListener('click', () => {

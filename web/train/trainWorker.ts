@@ -1,11 +1,13 @@
-// The training worker: the library's Trainer on onnxruntime-web (wasm) over the embedded digits, posting
+// The training worker: the library's Trainer on onnxruntime-web (wasm) over the embedded digits or the
+// user's own data (opened in the page, split and modelled as `vaekit train --data` does), posting
 // steps, epochs and snapshots (samples and reconstructions) to the page. Pause is stop + exact resume from
 // the trainer's state, so a paused run continues with the same results as one never paused.
 import {
-  datasetFromIdx, encodeModel, modelFile, parseIdx, parseTrainConfig, parseVaeConfig, Prng, Trainer, webEngine, WebModel,
-  type EpochRecord, type ImageDataset, type TrainConfig, type TrainerState, type VaeConfig,
+  arrayDataset, checkWebTraining, datasetFromIdx, encodeModel, imageRows, modelConfigForData, modelFile, parseIdx, parseTrainConfig, Prng, rowSize,
+  splitForTraining, Trainer, webDatasetRecord, webEngine, WebModel,
+  type EpochRecord, type RowDataset, type TrainConfig, type TrainerState, type VaeConfig,
 } from '../../src/web.js';
-import { type FromWorker, type ToWorker, type TrainRequest } from './protocol.js';
+import { type DataPayload, type FromWorker, type SplitArrays, type ToWorker, type TrainRequest } from './protocol.js';
 
 const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 /** Steps between live snapshots. */
@@ -16,7 +18,9 @@ const STEPS_PER_CALL = 8;
 interface Run {
   model: VaeConfig;
   training: TrainConfig;
-  data: { train: ImageDataset; test: ImageDataset };
+  data: { train: RowDataset; test: RowDataset };
+  /** config.json's dataset record, without the split sizes. */
+  dataset: { name: string } & Record<string, unknown>;
   engine: Awaited<ReturnType<typeof webEngine>>;
   trainer: Trainer;
   viewer: WebModel;
@@ -34,20 +38,28 @@ async function fetchIdx(name: string) {
   return parseIdx(new Uint8Array(await r.arrayBuffer()), url.pathname);
 }
 
-async function loadDigits(): Promise<{ train: ImageDataset; test: ImageDataset }> {
+async function loadDigits(): Promise<{ train: RowDataset; test: RowDataset }> {
   const [a, b, c, d] = await Promise.all(['digits-train-images.idx.gz', 'digits-train-labels.idx.gz', 'digits-test-images.idx.gz', 'digits-test-labels.idx.gz'].map(fetchIdx));
-  return { train: datasetFromIdx(a, b, 'mnist-10k/train'), test: datasetFromIdx(c, d, 'mnist-10k/test') };
+  return { train: imageRows(datasetFromIdx(a, b, 'mnist-10k/train')), test: imageRows(datasetFromIdx(c, d, 'mnist-10k/test')) };
 }
 
-async function start(req: TrainRequest): Promise<void> {
-  const engine = await webEngine({ backend: 'wasm', threads: req.threads, wasmPaths: new URL('./', import.meta.url).href, yieldToEvents: true });
-  const data = await loadDigits();
-  const model = parseVaeConfig({ latentDim: req.latentDim, hidden: [req.hidden], beta: req.beta }, 'the page\'s model settings');
+/** The user's data from the page: the file's own test split, else the CLI's seeded held-out fraction. */
+function ownData(p: DataPayload, seed: number): { train: RowDataset; test: RowDataset } {
+  const rows = (a: SplitArrays, name: string) => arrayDataset(name, a.x, p.shape, { labels: a.labels, mask: a.mask, classNames: p.record.classNames });
+  return splitForTraining(rows(p.train, p.record.name), p.test && rows(p.test, `${p.record.name}:test`), seed);
+}
+
+async function start(req: TrainRequest, own?: DataPayload): Promise<void> {
   const training = parseTrainConfig({ epochs: req.epochs, batchSize: req.batchSize, lr: req.lr, seed: req.seed }, 'the page\'s training settings');
+  const data = own ? ownData(own, training.seed) : await loadDigits();
+  const model = modelConfigForData({ latentDim: req.latentDim, hidden: req.hidden, beta: req.beta, likelihood: req.likelihood }, { shape: data.train.shape, preprocessing: own?.record.preprocessing });
+  checkWebTraining(model, training.batchSize, STEPS_PER_CALL); // before compiling: refused with the number and the limit
+  const dataset = own ? webDatasetRecord(own.record, training.seed, { train: 0, test: 0 }) : { name: 'mnist' };
+  const engine = await webEngine({ backend: 'wasm', threads: req.threads, wasmPaths: new URL('./', import.meta.url).href, yieldToEvents: true });
   const trainer = await Trainer.create(engine.engine, model, training, data, undefined, { stepsPerCall: STEPS_PER_CALL });
   const viewer = new WebModel(engine.engine, { meta: modelFile(model, training, null, null), params: trainer.params() }, { liveWeights: true });
-  run = { model, training, data, engine, trainer, viewer, z: new Prng(req.seed + 7).normals(new Float32Array(16 * req.latentDim)) };
-  post({ type: 'ready', trainN: data.train.n, testN: data.test.n, stepsPerEpoch: trainer.stepsPerEpoch, threads: engine.threads });
+  run = { model, training, data, dataset, engine, trainer, viewer, z: new Prng(req.seed + 7).normals(new Float32Array(16 * req.latentDim)) };
+  post({ type: 'ready', name: data.train.name, trainN: data.train.n, testN: data.test.n, stepsPerEpoch: trainer.stepsPerEpoch, threads: engine.threads });
   await snapshot(0);
   await go();
 }
@@ -82,18 +94,20 @@ async function resume(): Promise<void> {
   await go();
 }
 
-/** Posts samples from fixed codes and reconstructions of the first 8 test digits under the current weights. */
+/** Posts samples from fixed codes and reconstructions of the first 8 test images under the current weights (tables: none). */
 async function snapshot(step: number): Promise<void> {
   const r = run!;
-  if (snapshotBusy) return;
+  if (snapshotBusy || r.model.dataShape.length !== 3) return;
   snapshotBusy = true;
   try {
     r.viewer.setParams(r.trainer.params());
-    const [rows, cols] = r.model.dataShape.slice(-2);
-    const originals = r.data.test.images.slice(0, 8 * rows * cols);
+    const [channels, rows, cols] = r.model.dataShape;
+    const k = Math.min(8, r.data.test.n);
+    const originals = new Float32Array(8 * rowSize(r.data.test));
+    r.data.test.read(Array.from({ length: k }, (_, i) => i), originals);
     const samples = await r.viewer.decode(r.z);
     const recons = await r.viewer.reconstruct(originals);
-    post({ type: 'snapshot', step, samples, originals, recons, rows, cols }, [samples.buffer, originals.buffer, recons.buffer]);
+    post({ type: 'snapshot', step, samples, originals, recons, rows, cols, channels }, [samples.buffer, originals.buffer, recons.buffer]);
   } finally {
     snapshotBusy = false;
   }
@@ -102,7 +116,7 @@ async function snapshot(step: number): Promise<void> {
 function exportModel(): void {
   const r = run!;
   const metrics = r.last ? { selected: 'last', epoch: r.last.epoch, step: r.last.step, train: r.last.train, test: r.last.test } : null;
-  const dataset = { name: 'mnist', train: r.data.train.n, test: r.data.test.n };
+  const dataset = { ...r.dataset, train: r.data.train.n, test: r.data.test.n };
   const { configJson, weights } = encodeModel({ meta: modelFile(r.model, r.training, dataset, metrics), params: r.trainer.params() });
   post({ type: 'model', configJson, weights }, [weights.buffer as ArrayBuffer]);
 }
@@ -111,7 +125,7 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
   const m = ev.data;
   const fail = (e: unknown) => post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
   try {
-    if (m.type === 'start') start(m.request).catch(fail);
+    if (m.type === 'start') start(m.request, m.data).catch(fail);
     else if (m.type === 'pause') {
       pausing = true;
       run?.trainer.stop();

@@ -18,16 +18,17 @@ export function drawGrey(canvas: HTMLCanvasElement, values: ArrayLike<number>, r
   ctx.putImageData(img, 0, 0);
 }
 
-/** Grid layout: tile size, columns, gap (pixels, filled with mid grey). */
+/** Grid layout: tile size, channels (1 grey, 3 RGB planes), columns, gap (pixels, filled with mid grey). */
 export interface TileLayout {
   rows: number;
   cols: number;
+  channels?: number;
   perRow: number;
   gap?: number;
 }
 
 /**
- * Draws n images ([n, rows·cols]) as a grid of tiles, `perRow` per row, `gap` pixels apart.
+ * Draws n images ([n, channels·rows·cols], channel planes) as a grid of tiles, `perRow` per row, `gap` pixels apart.
  *
  * @example
  * drawTiles(canvas, samples, 64, { rows: 28, cols: 28, perRow: 8 });
@@ -42,13 +43,16 @@ export function drawTiles(canvas: HTMLCanvasElement, images: Float32Array, n: nu
   const img = ctx.createImageData(w, h);
   img.data.fill(96);
   const px = t.rows * t.cols;
+  const ch = t.channels ?? 1;
+  const byte = (i: number) => Math.round(255 * Math.min(1, Math.max(0, images[i])));
   for (let k = 0; k < n; k++) {
     const x0 = gap + (k % t.perRow) * (t.cols + gap);
     const y0 = gap + Math.floor(k / t.perRow) * (t.rows + gap);
     for (let r = 0; r < t.rows; r++) {
       for (let c = 0; c < t.cols; c++) {
-        const v = Math.round(255 * Math.min(1, Math.max(0, images[k * px + r * t.cols + c])));
-        img.data.set([v, v, v], 4 * ((y0 + r) * w + x0 + c));
+        const at = k * ch * px + r * t.cols + c;
+        const v = byte(at);
+        img.data.set(ch === 3 ? [v, byte(at + px), byte(at + 2 * px)] : [v, v, v], 4 * ((y0 + r) * w + x0 + c));
       }
     }
   }

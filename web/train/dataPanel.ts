@@ -1,0 +1,121 @@
+// The training panel's data chooser: the embedded digits, or the user's own files by picker or drag and drop
+// (a folder of images, several images, an .npy, .npz or .csv), opened in the page with the CLI's parsers,
+// summarized before training, and handed to the worker as arrays. Every problem shows in the page's banner,
+// naming the file.
+import { describeWebData, openWebData, readAll, WEB_TEST_FRACTION, type RowDataset, type WebData, type WebDataOptions, type WebFile } from '../../src/web.js';
+import { clearError, showError } from '../ui/messages.js';
+import { filesOfDrop, filesOfInput } from './droppedFiles.js';
+import { type DataPayload, type SplitArrays } from './protocol.js';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/** The chosen data: undefined for the embedded digits. */
+export interface DataChoice {
+  current(): DataPayload | undefined;
+  /** The likelihood setting applies (pixel data); tables bring their own. */
+  likelihood(): 'bernoulli' | 'gaussian' | undefined;
+}
+
+/**
+ * Wires the data chooser; `changed` is told the new data's name (undefined: the embedded digits).
+ *
+ * @example
+ * const data = initDataPanel((name) => (startButton.textContent = `train on ${name ?? 'the embedded digits'}`));
+ */
+export function initDataPanel(changed: (name: string | undefined) => void): DataChoice {
+  let files: WebFile[] = [];
+  let data: WebData | undefined;
+  let busy = 0; // a newer choice supersedes an open still decoding
+  const zone = $('train-data');
+  const summary = $('train-data-summary');
+  const show = (lines: string[]) => summary.replaceChildren(...lines.map((l) => Object.assign(document.createElement('li'), { textContent: l })));
+  const options = (): WebDataOptions => {
+    const size = ($('train-image-size') as HTMLInputElement).value.trim();
+    const m = /^(\d+)(?:\s*[x×]\s*(\d+))?$/i.exec(size);
+    if (size && !m) throw new Error(`image size "${size}": expected N or HxW, e.g. 28 or 64x48`);
+    const channels = ($('train-channels') as HTMLSelectElement).value;
+    const label = ($('train-label-column') as HTMLInputElement).value.trim();
+    return {
+      imageSize: m ? [Number(m[1]), Number(m[2] ?? m[1])] : undefined,
+      channels: channels ? (Number(channels) as 1 | 3) : undefined,
+      label: label || undefined,
+      onBad: ($('train-on-bad') as HTMLSelectElement).value === 'skip' ? 'skip' : undefined,
+      onProgress: (done, total) => done % 50 === 0 && show([`decoding images: ${done} of ${total}`]),
+    };
+  };
+  const open = async () => {
+    const mine = ++busy;
+    data = undefined;
+    zone.dataset.state = 'loading';
+    const names = files.length === 1 ? files[0].path : `${files.length} files (${files.slice(0, 2).map((f) => f.path).join(', ')}${files.length > 2 ? ', …' : ''})`;
+    show([`reading ${names}…`]);
+    try {
+      const d = await openWebData(files, options());
+      if (mine !== busy) return;
+      data = d;
+      (globalThis as { vaekitData?: WebData }).vaekitData = d; // for tests and the console
+      clearError();
+      show(describeWebData(d, WEB_TEST_FRACTION));
+      zone.dataset.state = 'ready';
+      zone.dataset.n = String(d.train.n);
+      ($('train-likelihood') as HTMLSelectElement).disabled = d.kind === 'table';
+      changed(d.name);
+    } catch (e) {
+      if (mine !== busy) return;
+      zone.dataset.state = 'error';
+      show([`could not use ${names}; training stays on the embedded digits`]);
+      showError(e, `reading ${names}`);
+      changed(undefined);
+    }
+  };
+  const use = (f: WebFile[]) => {
+    if (f.length === 0) return;
+    files = f;
+    void open();
+  };
+  for (const id of ['train-files', 'train-folder']) {
+    const input = $(id) as HTMLInputElement;
+    input.addEventListener('change', () => {
+      use(filesOfInput(input));
+      input.value = ''; // the same file again still fires change
+    });
+  }
+  // the page's own drop handler opens models: a drop here is data, so it stops here
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    e.stopPropagation();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    e.stopPropagation();
+    zone.classList.remove('over');
+    if (e.dataTransfer) filesOfDrop(e.dataTransfer).then(use, (err: unknown) => showError(err, 'reading the dropped files'));
+  });
+  for (const id of ['train-image-size', 'train-channels', 'train-label-column', 'train-on-bad']) $(id).addEventListener('change', () => files.length > 0 && void open());
+  $('train-digits').addEventListener('click', () => {
+    ++busy;
+    files = [];
+    data = undefined;
+    zone.dataset.state = 'digits';
+    ($('train-likelihood') as HTMLSelectElement).disabled = false;
+    show([]);
+    changed(undefined);
+  });
+  return {
+    current: () => (data ? payload(data) : undefined),
+    likelihood: () => (data?.kind === 'table' ? undefined : (($('train-likelihood') as HTMLSelectElement).value as 'bernoulli' | 'gaussian')),
+  };
+}
+
+/** The data as arrays for the worker (copied by postMessage, so a second run can use them again). */
+function payload(d: WebData): DataPayload {
+  const arrays = (ds: RowDataset): SplitArrays => ({ ...readAll(ds), labels: ds.labels });
+  return {
+    record: { name: d.name, source: d.source, preprocessing: d.preprocessing, classNames: d.train.classNames },
+    shape: [...d.train.shape],
+    train: arrays(d.train),
+    test: d.test && arrays(d.test),
+  };
+}
