@@ -4,7 +4,7 @@
  * `.npy`, `.npz`, CSV), as random-access datasets. Model commands read the split they need into memory
  * with {@link examplesFor}, first N rows only with --limit.
  */
-import { imageRows, type ImageDataset } from '../data/dataset.js';
+import { imageRows, labelArray, type ImageDataset, type LabelArray } from '../data/dataset.js';
 import { datasetView, readAll } from '../data/datasetView.js';
 import { type RowDataset } from '../data/rowDataset.js';
 import { VaekitError } from '../errors.js';
@@ -68,17 +68,12 @@ export function classCount(d: LoadedData): number {
  * @example
  * const ds = examplesFor(data, 'test', 100);
  */
-export function examplesFor(d: LoadedData, split: 'train' | 'test', limit?: number): ImageDataset & { shape: readonly number[]; mask?: Float32Array } {
+export function examplesFor(d: LoadedData, split: 'train' | 'test', limit?: number): ImageDataset<LabelArray> & { shape: readonly number[]; mask?: Float32Array } {
   const src = split === 'test' && !d.whole ? d.test : d.train;
   if (!src) throw new VaekitError(`${d.train.name} has no test split; use --split train, or train with --test-fraction`, 'E_ARG');
   const ds = limit === undefined || limit >= src.n ? src : datasetView(src, Array.from({ length: limit }, (_, i) => i));
   const { x, mask } = readAll(ds);
   const [h, w] = planeShape(ds.shape);
-  const labels = new Uint8Array(ds.n);
-  ds.labels?.forEach((l, i) => {
-    // the commands' in-memory form keeps labels as bytes: refuse rather than wrap a larger one
-    if (l > 255) throw new VaekitError(`${ds.name}: example ${i} has label ${l}; model commands handle labels 0…255`, 'E_DATA');
-    labels[i] = l;
-  });
+  const labels = ds.labels ? labelArray(ds.labels, ds.name) : new Uint8Array(ds.n); // unlabelled: class 0 each
   return { name: ds.name, images: x, labels, n: ds.n, rows: h, cols: w, shape: ds.shape, mask };
 }

@@ -1,4 +1,4 @@
-import { imageRows, type ImageDataset } from '../data/dataset.js';
+import { imageRows, type ImageDataset, type LabelArray } from '../data/dataset.js';
 import { type RowDataset } from '../data/rowDataset.js';
 import { readAll } from '../data/datasetView.js';
 import { VaekitError } from '../errors.js';
@@ -23,11 +23,11 @@ import { checkFits, freshState, rngFrom } from './trainerStart.js';
 
 /** Train and (optional) test data: any RowDataset, or grey images; validation, when configured, is carved from train. */
 export interface TrainData {
-  train: RowDataset | ImageDataset;
-  test?: RowDataset | ImageDataset;
+  train: RowDataset | ImageDataset<LabelArray>;
+  test?: RowDataset | ImageDataset<LabelArray>;
 }
 
-const asRows = (ds: RowDataset | ImageDataset): RowDataset => ('read' in ds ? ds : imageRows(ds));
+const asRows = (ds: RowDataset | ImageDataset<LabelArray>): RowDataset => ('read' in ds ? ds : imageRows(ds));
 
 /** Metrics of a step or an epoch: always the ELBO terms, plus what the objective adds (e.g. negIwae). */
 export type MetricRecord = ElboMetrics & Record<string, number>;
