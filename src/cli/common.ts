@@ -74,7 +74,7 @@ export interface ModelData {
  */
 export async function dataForModel(m: LoadedModel, flags: DatasetFlags & { limit?: number }): Promise<ModelData> {
   const spec = datasetFor(m.meta, flags);
-  const data = await loadData(spec);
+  const data = await loadData(spec, { cacheDir: flags.cacheDir });
   const first = examplesFor(data, flags.split, flags.limit);
   checkDataShape(m, first.shape, first.name);
   return { spec, split: flags.split, ds: { ...first, images: asTrainedOn(first.images, m.meta) }, raw: first.images, classNames: data.classNames };

@@ -25,20 +25,23 @@ export interface LoadedData {
 }
 
 /**
- * Opens the data a spec names; `spec.classes` keeps only those labels.
+ * Opens the data a spec names; `spec.classes` keeps only those labels. Derived caches (decoded image
+ * folders, the embedded digits) go to `run.cacheDir` (--cache-dir), else $VAEKIT_CACHE_DIR, else their
+ * defaults; where they go is never part of the spec, so a model keeps naming its source, not a cache.
  *
  * @example
  * const { train, test } = await loadData({ name: 'photos', path: 'photos/', source: { imageSize: [64, 64], channels: 3 } });
  */
-export async function loadData(spec: DatasetSpec): Promise<LoadedData> {
+export async function loadData(spec: DatasetSpec, run: { cacheDir?: string } = {}): Promise<LoadedData> {
+  const cacheDir = run.cacheDir ?? (process.env.VAEKIT_CACHE_DIR || undefined);
   let out: LoadedData;
   if (spec.path !== undefined) {
     const opts = (spec.source ?? {}) as DataSourceOptions;
     const onSkipped = (count: number, first: string[]) => warn(`vaekit: --on-bad skip left out ${count} bad row(s) or file(s) of ${spec.path}: ${first.join('; ')}${count > first.length ? '; …' : ''}`);
-    const src = await openDataSource(spec.path, { ...opts, onSkipped });
+    const src = await openDataSource(spec.path, { ...opts, cacheDir, onSkipped });
     out = { train: src.train, test: src.test, classNames: src.train.classNames, preprocessing: src.preprocessing, whole: opts.testFraction === 0 };
   } else {
-    const { train, test } = await loadSplits({ name: spec.name, dir: spec.dir });
+    const { train, test } = await loadSplits({ name: spec.name, dir: spec.dir }, cacheDir);
     out = { train: imageRows(train), test: imageRows(test), classNames: classNamesOf(spec.name) };
   }
   if (!spec.classes) return out;
