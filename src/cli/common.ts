@@ -2,7 +2,7 @@
  * What most commands do first: make the engine, load a model directory, load the data the model is judged
  * on, and check that the two fit.
  */
-import { type ImageDataset } from '../data/dataset.js';
+import { type ImageDataset, type LabelArray } from '../data/dataset.js';
 import { VaekitError } from '../errors.js';
 import { parseTableSchema, type TableSchema } from '../data/tableSchema.js';
 import { type ModelFile } from '../io/modelFiles.js';
@@ -57,7 +57,7 @@ export interface ModelData {
   spec: DatasetSpec;
   split: 'train' | 'test';
   /** The examples as the model reads them (prepared as in training): values [n, D], labels, per-example shape. */
-  ds: ImageDataset & { shape: readonly number[]; mask?: Float32Array };
+  ds: ImageDataset<LabelArray> & { shape: readonly number[]; mask?: Float32Array };
   /** The same examples' values as stored, [n, D], for drawing next to what the model made of them. */
   raw: Float32Array;
   classNames?: readonly string[];
@@ -74,7 +74,7 @@ export interface ModelData {
  */
 export async function dataForModel(m: LoadedModel, flags: DatasetFlags & { limit?: number }): Promise<ModelData> {
   const spec = datasetFor(m.meta, flags);
-  const data = await loadData(spec);
+  const data = await loadData(spec, { cacheDir: flags.cacheDir });
   const first = examplesFor(data, flags.split, flags.limit);
   checkDataShape(m, first.shape, first.name);
   return { spec, split: flags.split, ds: { ...first, images: asTrainedOn(first.images, m.meta) }, raw: first.images, classNames: data.classNames };
@@ -134,7 +134,7 @@ export function evalSeedOf(meta: ModelFile): number {
  * @example
  * checkIndex('--from', opts.from, ds);
  */
-export function checkIndex(flag: string, i: number, ds: ImageDataset): void {
+export function checkIndex(flag: string, i: number, ds: Pick<ImageDataset, 'n' | 'name'>): void {
   if (i >= ds.n) throw new VaekitError(`${flag} ${i} is out of range: ${ds.name} has ${ds.n} examples (valid: 0..${ds.n - 1})`, 'E_ARG');
 }
 
@@ -144,10 +144,10 @@ export function checkIndex(flag: string, i: number, ds: ImageDataset): void {
  * @example
  * const { images, n } = firstImages(test, 32);
  */
-export function firstImages(ds: ImageDataset, n: number): { images: Float32Array; labels: Uint8Array; n: number } {
+export function firstImages<L extends LabelArray>(ds: ImageDataset<L>, n: number): { images: Float32Array; labels: L; n: number } {
   const m = Math.min(n, ds.n);
   const D = ds.n > 0 ? ds.images.length / ds.n : 0; // values per example, whatever the channels
-  return { images: ds.images.subarray(0, m * D), labels: ds.labels.subarray(0, m), n: m };
+  return { images: ds.images.subarray(0, m * D), labels: ds.labels.subarray(0, m) as L, n: m };
 }
 
 /**

@@ -4,7 +4,7 @@
  * `.npy`, `.npz`, CSV), as random-access datasets. Model commands read the split they need into memory
  * with {@link examplesFor}, first N rows only with --limit.
  */
-import { imageRows, type ImageDataset } from '../data/dataset.js';
+import { imageRows, labelArray, type ImageDataset, type LabelArray } from '../data/dataset.js';
 import { datasetView, readAll } from '../data/datasetView.js';
 import { type RowDataset } from '../data/rowDataset.js';
 import { VaekitError } from '../errors.js';
@@ -25,20 +25,23 @@ export interface LoadedData {
 }
 
 /**
- * Opens the data a spec names; `spec.classes` keeps only those labels.
+ * Opens the data a spec names; `spec.classes` keeps only those labels. Derived caches (decoded image
+ * folders, the embedded digits) go to `run.cacheDir` (--cache-dir), else $VAEKIT_CACHE_DIR, else their
+ * defaults; where they go is never part of the spec, so a model keeps naming its source, not a cache.
  *
  * @example
  * const { train, test } = await loadData({ name: 'photos', path: 'photos/', source: { imageSize: [64, 64], channels: 3 } });
  */
-export async function loadData(spec: DatasetSpec): Promise<LoadedData> {
+export async function loadData(spec: DatasetSpec, run: { cacheDir?: string } = {}): Promise<LoadedData> {
+  const cacheDir = run.cacheDir ?? (process.env.VAEKIT_CACHE_DIR || undefined);
   let out: LoadedData;
   if (spec.path !== undefined) {
     const opts = (spec.source ?? {}) as DataSourceOptions;
     const onSkipped = (count: number, first: string[]) => warn(`vaekit: --on-bad skip left out ${count} bad row(s) or file(s) of ${spec.path}: ${first.join('; ')}${count > first.length ? '; …' : ''}`);
-    const src = await openDataSource(spec.path, { ...opts, onSkipped });
+    const src = await openDataSource(spec.path, { ...opts, cacheDir, onSkipped });
     out = { train: src.train, test: src.test, classNames: src.train.classNames, preprocessing: src.preprocessing, whole: opts.testFraction === 0 };
   } else {
-    const { train, test } = await loadSplits({ name: spec.name, dir: spec.dir });
+    const { train, test } = await loadSplits({ name: spec.name, dir: spec.dir }, cacheDir);
     out = { train: imageRows(train), test: imageRows(test), classNames: classNamesOf(spec.name) };
   }
   if (!spec.classes) return out;
@@ -68,17 +71,12 @@ export function classCount(d: LoadedData): number {
  * @example
  * const ds = examplesFor(data, 'test', 100);
  */
-export function examplesFor(d: LoadedData, split: 'train' | 'test', limit?: number): ImageDataset & { shape: readonly number[]; mask?: Float32Array } {
+export function examplesFor(d: LoadedData, split: 'train' | 'test', limit?: number): ImageDataset<LabelArray> & { shape: readonly number[]; mask?: Float32Array } {
   const src = split === 'test' && !d.whole ? d.test : d.train;
   if (!src) throw new VaekitError(`${d.train.name} has no test split; use --split train, or train with --test-fraction`, 'E_ARG');
   const ds = limit === undefined || limit >= src.n ? src : datasetView(src, Array.from({ length: limit }, (_, i) => i));
   const { x, mask } = readAll(ds);
   const [h, w] = planeShape(ds.shape);
-  const labels = new Uint8Array(ds.n);
-  ds.labels?.forEach((l, i) => {
-    // the commands' in-memory form keeps labels as bytes: refuse rather than wrap a larger one
-    if (l > 255) throw new VaekitError(`${ds.name}: example ${i} has label ${l}; model commands handle labels 0…255`, 'E_DATA');
-    labels[i] = l;
-  });
+  const labels = ds.labels ? labelArray(ds.labels, ds.name) : new Uint8Array(ds.n); // unlabelled: class 0 each
   return { name: ds.name, images: x, labels, n: ds.n, rows: h, cols: w, shape: ds.shape, mask };
 }

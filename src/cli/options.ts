@@ -86,10 +86,14 @@ export interface DatasetFlags {
   data?: string;
   split: 'train' | 'test';
   classes?: number[];
+  cacheDir?: string;
 }
 
+/** Help of --cache-dir, for train and the model commands alike. */
+const CACHE_DIR_HELP = 'where decoded data is cached: image folders (default: DIR/.vaekit-cache beside them) and the embedded digits (default ~/.cache/vaekit); also $VAEKIT_CACHE_DIR';
+
 /**
- * --dataset, --data, --split and --classes. Without --dataset, model commands use the dataset recorded in
+ * --dataset, --data, --split, --classes and --cache-dir. Without --dataset, model commands use the dataset recorded in
  * the model's config.json.
  *
  * @example
@@ -100,7 +104,8 @@ export function addDatasetOptions(cmd: Command, split: 'train' | 'test' = 'test'
     .addOption(new Option('--dataset <name>', 'dataset (default: the one the model was trained on)').choices(DATASET_NAMES))
     .option('--data <dir>', 'directory with the four IDX files (default: the dataset\'s own location)')
     .addOption(new Option('--split <split>', 'which split').choices(['train', 'test']).default(split))
-    .option('--classes <labels>', 'keep only these labels, e.g. 0,1,2', intListArg(0));
+    .option('--classes <labels>', 'keep only these labels, e.g. 0,1,2', intListArg(0))
+    .option('--cache-dir <dir>', CACHE_DIR_HELP);
 }
 
 /**
@@ -198,7 +203,8 @@ export function addDataSourceOptions(cmd: Command): Command {
     .option('--channels-last', '.npy/.npz: 4-d arrays are [N, H, W, C] (as exported from most image code)')
     .option('--labels <file.npy>', '.npy: integer labels, one per example')
     .addOption(new Option('--on-bad <what>', 'a corrupt image or a bad CSV row: fail (default) or skip and report').choices(['skip', 'fail']))
-    .option('--test-fraction <f>', 'your own data without a test split: hold out this seeded fraction (default 0.1)', rangeArg(0, 0.5));
+    .option('--test-fraction <f>', 'your own data without a test split: hold out this seeded fraction (default 0.1)', rangeArg(0, 0.5))
+    .option('--cache-dir <dir>', CACHE_DIR_HELP);
 }
 
 /**

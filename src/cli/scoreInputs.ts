@@ -3,6 +3,7 @@
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { type LabelArray } from '../data/dataset.js';
 import { VaekitError } from '../errors.js';
 import { MAX_IDX_BYTES, parseIdx } from '../data/idx.js';
 import { nodeInflateBounded } from '../node/nodeInflate.js';
@@ -19,7 +20,7 @@ export interface ScoreInput {
   name: string;
   images: Float32Array;
   n: number;
-  labels?: Uint8Array;
+  labels?: LabelArray;
   files?: string[];
   /** Missing values of table rows: 1 observed, 0 missing, [n, D]. */
   mask?: Float32Array;

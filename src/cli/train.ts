@@ -49,7 +49,7 @@ interface TrainFlags extends ModelFlags, DataFlags {
 const MAX_STEPS_PER_CALL = 1024;
 
 /** Flags that may change when resuming; every other one is fixed by the checkpoint. */
-const RESUMABLE = new Set(['epochs', 'lr', 'gradClip', 'data', 'threads', 'stepsPerCall', 'checkpointMinutes', 'resume', 'out', 'json']);
+const RESUMABLE = new Set(['epochs', 'lr', 'gradClip', 'data', 'cacheDir', 'threads', 'stepsPerCall', 'checkpointMinutes', 'resume', 'out', 'json']);
 
 /**
  * Adds `vaekit train [flags]`.
@@ -106,7 +106,7 @@ async function train(o: TrainFlags, cmd: Command): Promise<void> {
   let model: VaeConfig;
   try {
     timing('flags parsed, run directory locked');
-    data = await loadData(dataset);
+    data = await loadData(dataset, { cacheDir: o.cacheDir });
     timing('data loaded');
     model = plan.model ?? modelConfigFromFlags(o, dataFacts(data, training));
     // before compiling: a model that cannot fit in memory is refused with its size

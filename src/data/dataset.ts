@@ -2,21 +2,44 @@ import { VaekitError } from '../errors.js';
 import type { IdxArray } from './idx.js';
 import { arrayDataset, type RowDataset } from './rowDataset.js';
 
+/** Class indices, one per example, in the narrowest type that holds the largest ({@link labelArray}). */
+export type LabelArray = Uint8Array | Uint16Array | Int32Array;
+
 /**
- * A labelled set of grayscale images, flattened for dense layers. Treat it as read-only: loaders cache
+ * `labels` in the narrowest of Uint8Array (all ≤ 255), Uint16Array (≤ 65535) or Int32Array, so the byte
+ * labels of the image datasets stay bytes and a .npy with 300 classes keeps its labels whole.
+ *
+ * @throws VaekitError naming the example when a label is not an integer in [0, 2^31)
+ * @example
+ * labelArray([0, 299, 3], 'y.npy'); // Uint16Array [0, 299, 3]
+ */
+export function labelArray(labels: ArrayLike<number>, name: string): LabelArray {
+  let max = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i];
+    if (!Number.isInteger(l) || l < 0 || l > 0x7fffffff) throw new VaekitError(`${name}: example ${i} has label ${l}, not an integer in [0, 2^31)`, 'E_DATA');
+    max = Math.max(max, l);
+  }
+  const Ctor = max <= 0xff ? Uint8Array : max <= 0xffff ? Uint16Array : Int32Array;
+  return Ctor.from(labels);
+}
+
+/**
+ * A labelled set of grayscale images, flattened for dense layers. Labels are bytes for the built-in datasets
+ * (the default `L`); the commands' in-memory form of any data is `ImageDataset<LabelArray>`. Treat it as read-only: loaders cache
  * and share datasets, and subset/filterByLabels copy rather than alias.
  *
  * @example
  * const ds: ImageDataset = { name: 'tiny', images: new Float32Array(2 * 4), labels: new Uint8Array([0, 1]), n: 2, rows: 2, cols: 2 };
  * const pixel = ds.images[1 * ds.rows * ds.cols + 3]; // image 1, row 1, col 1
  */
-export interface ImageDataset {
+export interface ImageDataset<L extends LabelArray = Uint8Array> {
   /** e.g. 'fashion-mnist/train' */
   name: string;
   /** [n, rows*cols] row-major, values in [0, 1] */
   images: Float32Array;
-  /** [n] class indices */
-  labels: Uint8Array;
+  /** [n] class indices (bytes for the built-in datasets, wider when a label needs it) */
+  labels: L;
   n: number;
   rows: number;
   cols: number;
@@ -57,10 +80,10 @@ export function datasetFromIdx(images: IdxArray, labels: IdxArray, name: string)
  * @example
  * const first64 = subset(test, Array.from({ length: 64 }, (_, i) => i));
  */
-export function subset(ds: ImageDataset, indices: ArrayLike<number>, name = ds.name): ImageDataset {
+export function subset<L extends LabelArray>(ds: ImageDataset<L>, indices: ArrayLike<number>, name = ds.name): ImageDataset<L> {
   const d = ds.n > 0 ? ds.images.length / ds.n : ds.rows * ds.cols; // values per example (channels included)
   const images = new Float32Array(indices.length * d);
-  const labels = new Uint8Array(indices.length);
+  const labels = new (ds.labels.constructor as new (n: number) => L)(indices.length); // the same width
   for (let k = 0; k < indices.length; k++) {
     const i = indices[k];
     if (!Number.isInteger(i) || i < 0 || i >= ds.n) {
@@ -78,7 +101,7 @@ export function subset(ds: ImageDataset, indices: ArrayLike<number>, name = ds.n
  * @example
  * const sandalsAndBoots = filterByLabels(train, [5, 9], true, 'fashion-mnist/train[5,9]');
  */
-export function filterByLabels(ds: ImageDataset, labels: number[], keep: boolean, name = ds.name): ImageDataset {
+export function filterByLabels<L extends LabelArray>(ds: ImageDataset<L>, labels: number[], keep: boolean, name = ds.name): ImageDataset<L> {
   const wanted = new Set(labels);
   const indices: number[] = [];
   for (let i = 0; i < ds.n; i++) if (wanted.has(ds.labels[i]) === keep) indices.push(i);
@@ -91,6 +114,6 @@ export function filterByLabels(ds: ImageDataset, labels: number[], keep: boolean
  * @example
  * const rows = imageRows(await loadFashionMnist().then((d) => d.train));
  */
-export function imageRows(ds: ImageDataset): RowDataset {
+export function imageRows(ds: ImageDataset<LabelArray>): RowDataset {
   return arrayDataset(ds.name, ds.images, [1, ds.rows, ds.cols], { labels: Int32Array.from(ds.labels) });
 }

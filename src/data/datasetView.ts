@@ -24,6 +24,7 @@ export function datasetView(ds: RowDataset, indices: ArrayLike<number>, name = d
       checkIndices(name, map.length, idx);
       ds.read(Array.from(idx, (i) => map[i]), x, mask);
     },
+    prefetch: ds.prefetch && ((idx) => ds.prefetch!(Array.from(idx, (i) => map[i]))),
     close: () => ds.close?.(),
   };
 }

@@ -29,6 +29,11 @@ export interface RowDataset {
    * given and the dataset has a mask, `mask` (same layout). Throws VaekitError for an index out of range.
    */
   read(indices: ArrayLike<number>, x: Float32Array, mask?: Float32Array): void;
+  /**
+   * A hint that the next `read` asks for exactly `indices`: a disk source may start reading them in the
+   * background (the trainer calls it before each ONNX Runtime call). What `read` returns is the same either way.
+   */
+  prefetch?(indices: ArrayLike<number>): void;
   /** Releases files or caches the source holds (no-op for in-memory data). */
   close?(): void;
 }

@@ -36,6 +36,9 @@ export const KlScheduleSchema = z
   ])
   .default({ type: 'constant' });
 
+/** Most classes of a conditional VAE: each is one one-hot input of the encoder and the decoder. */
+export const MAX_CLASSES = 65536;
+
 /** Which bound is maximized; K samples per example (IWAE of Burda et al. 2015, or the K-sample average ELBO). */
 export const ObjectiveSchema = z
   .object({ type: z.enum(['elbo', 'iwae']).default('elbo'), k: z.number().int().min(1).max(4096).default(1) })
@@ -63,7 +66,7 @@ export const VaeConfigSchema = z
     custom: z.string().min(1).max(200).optional(),
     likelihood: LikelihoodConfigSchema,
     /** Number of classes of a conditional VAE (the one-hot label feeds encoder and decoder); 0 = unconditional. */
-    classes: z.number().int().nonnegative().max(65536).default(0),
+    classes: z.number().int().nonnegative().max(MAX_CLASSES).default(0),
     /** Weight of the KL term at full strength: 1 is the ELBO, > 1 a β-VAE. */
     beta: z.number().nonnegative().default(1),
     kl: KlScheduleSchema,

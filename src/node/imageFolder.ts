@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { VaekitError } from '../errors.js';
@@ -74,6 +75,21 @@ export function parseImageSize(s: string): [number, number] {
   return [h, w];
 }
 
+/**
+ * The cache folder of image folder `dir` inside a shared cache directory `root` (`--cache-dir`,
+ * `VAEKIT_CACHE_DIR`): `root/images/<folder name>-<hash of its absolute path>`, so folders of the same name
+ * never share a cache. Without a root the cache sits beside the data, in `dir/.vaekit-cache`.
+ *
+ * @example
+ * imageCacheDir('photos', '/tmp/cache'); // '/tmp/cache/images/photos-3f1c…'
+ */
+export function imageCacheDir(dir: string, root?: string): string {
+  if (root === undefined) return path.join(dir, '.vaekit-cache');
+  const abs = path.resolve(dir);
+  const name = path.basename(abs).replace(/[^\w.-]/g, '_') || 'root';
+  return path.join(root, 'images', `${name}-${createHash('sha256').update(abs).digest('hex').slice(0, 16)}`);
+}
+
 /** Options of {@link openImageFolder}. */
 export interface ImageFolderOptions {
   /** [H, W]; default: the first image's size. */
@@ -82,7 +98,7 @@ export interface ImageFolderOptions {
   channels?: 1 | 3;
   /** What a corrupt image does: 'fail' (default) stops naming it; 'skip' leaves it out and reports it. */
   onBad?: 'skip' | 'fail';
-  /** Where the cache goes; default `DIR/.vaekit-cache`. */
+  /** A shared cache directory; the cache goes to {@link imageCacheDir}(dir, cacheDir), default `DIR/.vaekit-cache`. */
   cacheDir?: string;
   /** Called with (done, total) while decoding. */
   onProgress?: (done: number, total: number) => void;
@@ -119,7 +135,7 @@ export async function openImageFolder(dir: string, opts: ImageFolderOptions = {}
     classNames,
     target: { h: imageSize[0], w: imageSize[1], c: channels },
     onBad: opts.onBad ?? 'fail',
-    cacheDir: opts.cacheDir ?? path.join(dir, '.vaekit-cache'),
+    cacheDir: imageCacheDir(dir, opts.cacheDir),
     onProgress: opts.onProgress,
   });
   return { dataset, imageSize, channels, report };

@@ -10,7 +10,7 @@ import { readRegularFile } from './safeRead.js';
 
 /** Where vaekit keeps caches: $VAEKIT_CACHE_DIR, else $XDG_CACHE_HOME/vaekit, else ~/.cache/vaekit. */
 export function cacheDir(): string {
-  return process.env.VAEKIT_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'vaekit');
+  return process.env.VAEKIT_CACHE_DIR || path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'vaekit');
 }
 
 type Splits = { train: ImageDataset; test: ImageDataset };

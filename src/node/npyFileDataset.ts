@@ -4,12 +4,14 @@ import { VaekitError } from '../errors.js';
 import { decodeNpy, npyHeaderSize, npyLabels, NPY_ITEM_SIZE, parseNpyHeader, type NpyHeader } from '../data/npy.js';
 import { npyRowLayout, type StoredRows } from '../data/npyRows.js';
 import { checkIndices, type RowDataset } from '../data/rowDataset.js';
+import { NpyPrefetcher, planRead } from './npyPrefetch.js';
 
 /**
  * A {@link RowDataset} that reads rows of an `.npy` file on disk with positioned reads on a file descriptor
  * it keeps open, so data larger than memory trains with bounded memory. A batch's rows are read in
  * ascending file order (runs of consecutive rows in one read), in chunks of at most `chunkBytes`, then
- * placed at their positions in the batch: a shuffled epoch never loads the file.
+ * placed at their positions in the batch: a shuffled epoch never loads the file. `prefetch` reads the rows
+ * of a coming `read` on a worker thread (see {@link NpyPrefetcher}), overlapping a training call.
  */
 
 /** Options of {@link openNpyDataset}. */
@@ -23,6 +25,8 @@ export interface NpyDatasetOptions {
   name?: string;
   /** Largest read buffer in bytes (default 8 MiB); bounds memory whatever the batch size. */
   chunkBytes?: number;
+  /** Largest read-ahead ({@link RowDataset.prefetch}) in bytes (default 64 MiB; 0: none). */
+  prefetchBytes?: number;
 }
 
 /**
@@ -82,13 +86,22 @@ function npyFileDataset(fd: number, file: string, opts: NpyDatasetOptions): RowD
   if (opts.labels && opts.labels.length !== L.n) throw new VaekitError(`${file}: ${L.n} rows but ${opts.labels.length} labels`, 'E_DATA');
   const name = opts.name ?? path.basename(file);
   const chunkRows = Math.max(1, Math.floor((opts.chunkBytes ?? 8 << 20) / rowBytes));
+  const prefetchRows = Math.floor((opts.prefetchBytes ?? 64 << 20) / rowBytes);
+  const prefetcher = prefetchRows > 0 ? new NpyPrefetcher(fd, header.dataOffset, rowBytes) : null;
+  const elemsOf = (b: ArrayBufferLike): StoredRows =>
+    header.dtype === 'uint8' ? new Uint8Array(b) : header.dtype === 'float32' ? new Float32Array(b) : new Float64Array(b);
   let scratch = new ArrayBuffer(0);
-  let elems: StoredRows = new Uint8Array(0); // scratch as elements of the stored dtype
   let open = true;
 
-  // reads rows row, row+1, … into scratch slots [from, to)
-  const readRows = (from: number, to: number, row: number) => {
-    if (to > from) readAt(fd, file, new Uint8Array(scratch, from * rowBytes, (to - from) * rowBytes), header.dataOffset + row * rowBytes);
+  // rows `indices` (chunk of positions) in ascending file order into scratch, then converted into their places in x
+  const readChunk = (indices: ArrayLike<number>, x: Float32Array, at: number) => {
+    const { slot, slots, runs } = planRead(indices);
+    if (scratch.byteLength < slots * rowBytes) scratch = new ArrayBuffer(slots * rowBytes);
+    for (let r = 0; r < runs.length; r += 3) {
+      readAt(fd, file, new Uint8Array(scratch, runs[r + 1] * rowBytes, runs[r + 2] * rowBytes), header.dataOffset + runs[r] * rowBytes);
+    }
+    const elems = elemsOf(scratch);
+    for (let k = 0; k < indices.length; k++) L.convert(elems, slot[k] * L.rowElems, x, (at + k) * L.rowElems);
   };
 
   return {
@@ -101,38 +114,28 @@ function npyFileDataset(fd: number, file: string, opts: NpyDatasetOptions): RowD
       if (!open) throw new VaekitError(`${name}: read after close()`, 'E_STATE');
       checkIndices(name, L.n, indices);
       if (x.length < indices.length * L.rowElems) throw new VaekitError(`${name}: x holds ${x.length} values, ${indices.length} rows need ${indices.length * L.rowElems}`, 'E_SHAPE');
-      // positions k sorted by row index: the file is read front to back
-      const order = Array.from({ length: indices.length }, (_, k) => k).sort((a, b) => indices[a] - indices[b]);
-      for (let c0 = 0; c0 < order.length; c0 += chunkRows) {
-        const chunk = order.slice(c0, c0 + chunkRows);
-        if (scratch.byteLength < chunk.length * rowBytes) {
-          scratch = new ArrayBuffer(chunk.length * rowBytes);
-          elems = header.dtype === 'uint8' ? new Uint8Array(scratch) : header.dtype === 'float32' ? new Float32Array(scratch) : new Float64Array(scratch);
-        }
-        // slot[j]: where chunk[j]'s row sits in scratch; repeated indices share a slot
-        const slot = new Int32Array(chunk.length);
-        let slots = 0;
-        let runSlot = 0; // first slot and row of the current run of consecutive rows
-        let runRow = -1;
-        for (let j = 0; j < chunk.length; j++) {
-          const i = indices[chunk[j]];
-          const prev = j > 0 ? indices[chunk[j - 1]] : -2;
-          if (i === prev) {
-            slot[j] = slot[j - 1];
-            continue;
-          }
-          if (i !== prev + 1) {
-            readRows(runSlot, slots, runRow);
-            [runSlot, runRow] = [slots, i];
-          }
-          slot[j] = slots++;
-        }
-        readRows(runSlot, slots, runRow);
-        for (let j = 0; j < chunk.length; j++) L.convert(elems, slot[j] * L.rowElems, x, chunk[j] * L.rowElems);
+      const ahead = prefetcher?.take(indices);
+      if (ahead) {
+        const elems = elemsOf(ahead.staging);
+        for (let k = 0; k < indices.length; k++) L.convert(elems, ahead.plan.slot[k] * L.rowElems, x, k * L.rowElems);
+        return;
+      }
+      // chunks of positions bound the scratch buffer whatever the request
+      for (let c0 = 0; c0 < indices.length; c0 += chunkRows) {
+        const c1 = Math.min(indices.length, c0 + chunkRows);
+        readChunk(c1 - c0 === indices.length ? indices : Array.from({ length: c1 - c0 }, (_, j) => indices[c0 + j]), x, c0);
       }
     },
+    prefetch(indices) {
+      if (!open || !prefetcher || indices.length > prefetchRows) return;
+      checkIndices(name, L.n, indices);
+      prefetcher.start(indices);
+    },
     close() {
-      if (open) closeSync(fd);
+      if (open) {
+        prefetcher?.close();
+        closeSync(fd);
+      }
       open = false;
     },
   };

@@ -30,10 +30,14 @@ export interface DataSourceOptions {
   labels?: string;
   /** `.npz` array names; defaults try x_train/x/X/images/data, y_train/y/labels, x_test, y_test. */
   npzKeys?: NpzKeys;
-  /** `--image-size`, `--channels`, `--on-bad`, `--cache-dir` for image folders. */
+  /** `--image-size`, `--channels`, `--on-bad` for image folders. */
   imageSize?: [number, number];
   channels?: 1 | 3;
   onBad?: 'skip' | 'fail';
+  /**
+   * `--cache-dir`: where decoded image folders are cached (a subfolder per folder, see imageCacheDir);
+   * default: beside the data. A run-time choice, not part of the data's identity: never saved with a model.
+   */
   cacheDir?: string;
   /** `--test-fraction`: hold out this seeded fraction when the source has no test split (default: none). */
   testFraction?: number;

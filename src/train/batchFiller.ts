@@ -62,34 +62,48 @@ export class BatchFiller {
    */
   fill(perm: ArrayLike<number>, first: number, k: number, step0: number, dataRng: Prng, noiseRng: Prng, after: (i: number) => void): CallData {
     const { batchSize, binarize } = this.training;
-    const n = perm.length;
-    const sizes: number[] = [];
-    let rows = 0;
     const at = (name: string, r0: number, m: number) => this.bufs[name].subarray(r0 * this.per[name], (r0 + m) * this.per[name]);
+    // every row of the call in one read (one sorted pass over a disk source, or what prefetch started)
+    const idx = this.callRows(perm, first, k);
+    const sizes = Array.from({ length: k }, (_, i) => Math.min(batchSize, idx.length - i * batchSize));
+    this.ds.read(idx, at('x', 0, idx.length), this.bufs.mask && at('mask', 0, idx.length));
+    let rows = 0;
     for (let i = 0; i < k; i++) {
-      const b = first + i;
-      const m = Math.min(batchSize, n - b * batchSize);
-      const idx = Array.from({ length: m }, (_, j) => perm[b * batchSize + j]);
+      const m = sizes[i];
       const x = at('x', rows, m);
-      this.ds.read(idx, x, this.bufs.mask && at('mask', rows, m));
       if (binarize === 'static') binarizeStatic(x, x);
       if (binarize === 'dynamic') binarizeDynamic(x, dataRng, x);
       noiseRng.normals(at('eps', rows, m));
       if (this.bufs.cond) {
         const c = at('cond', rows, m).fill(0);
         const K = this.vae.config.classes;
-        idx.forEach((r, j) => (c[j * K + this.ds.labels![r]] = 1));
+        for (let j = 0; j < m; j++) c[j * K + this.ds.labels![idx[rows + j]]] = 1;
       }
       const sc = klScalars(this.vae.config, step0 + i + 1);
       this.bufs.beta[i] = sc.beta;
       if (this.bufs.capacity) this.bufs.capacity[i] = sc.capacity!;
-      sizes.push(m);
       after(i);
       rows += m;
     }
     const data: Record<string, Float32Array> = {};
     for (const name of Object.keys(this.bufs)) data[name] = this.perStep.has(name) ? this.bufs[name].subarray(0, k * this.per[name]) : at(name, 0, rows);
     return { data, sizes };
+  }
+
+  /**
+   * Tells the dataset which rows the call for batches `first … first+k−1` will read, so a disk source reads
+   * them while the current call runs (see {@link RowDataset.prefetch}).
+   */
+  prefetch(perm: ArrayLike<number>, first: number, k: number): void {
+    this.ds.prefetch?.(this.callRows(perm, first, k));
+  }
+
+  /** Dataset rows of batches `first … first+k−1` of the epoch order `perm`, back to back. */
+  private callRows(perm: ArrayLike<number>, first: number, k: number): Int32Array {
+    const { batchSize } = this.training;
+    const r0 = first * batchSize;
+    const r1 = Math.min(perm.length, (first + k) * batchSize);
+    return Int32Array.from({ length: r1 - r0 }, (_, j) => perm[r0 + j]);
   }
 
   /** Step i's inputs within a call's data (for a step-by-step replay). */

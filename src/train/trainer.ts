@@ -1,4 +1,4 @@
-import { imageRows, type ImageDataset } from '../data/dataset.js';
+import { imageRows, type ImageDataset, type LabelArray } from '../data/dataset.js';
 import { type RowDataset } from '../data/rowDataset.js';
 import { readAll } from '../data/datasetView.js';
 import { VaekitError } from '../errors.js';
@@ -21,13 +21,13 @@ import { checkResumeFit } from './resumeFit.js';
 import { type TrainerState } from './trainerState.js';
 import { checkFits, freshState, rngFrom } from './trainerStart.js';
 
-/** Train and (optional) test data: any RowDataset, or grey images. Validation, when configured, is carved from train. */
+/** Train and (optional) test data: any RowDataset, or grey images; validation, when configured, is carved from train. */
 export interface TrainData {
-  train: RowDataset | ImageDataset;
-  test?: RowDataset | ImageDataset;
+  train: RowDataset | ImageDataset<LabelArray>;
+  test?: RowDataset | ImageDataset<LabelArray>;
 }
 
-const asRows = (ds: RowDataset | ImageDataset): RowDataset => ('read' in ds ? ds : imageRows(ds));
+const asRows = (ds: RowDataset | ImageDataset<LabelArray>): RowDataset => ('read' in ds ? ds : imageRows(ds));
 
 /** Metrics of a step or an epoch: always the ELBO terms, plus what the objective adds (e.g. negIwae). */
 export type MetricRecord = ElboMetrics & Record<string, number>;
@@ -132,15 +132,14 @@ export class Trainer {
     for (const ds of [all, test]) if (ds) checkFits(ds, cfg);
     const { train, val } = splitTrainVal(all, valFractionOf(training), training.seed);
     if (train.n === 0) throw new VaekitError(`dataset ${all.name} has no training examples`, 'E_DATA');
-    const specs = vae.specs;
     const optimizer = adam({ lr: training.lr });
-    if (state) checkResumeFit(state, { shapes: shapesOf(specs), trained: shapesOf(specs, 'param'), slots: optimizer.slots, nTrain: train.n, batchSize: training.batchSize });
+    if (state) checkResumeFit(state, { shapes: shapesOf(vae.specs), trained: shapesOf(vae.specs, 'param'), slots: optimizer.slots, nTrain: train.n, batchSize: training.batchSize });
     const st = state ?? freshState(vae, training);
     // more steps per call than an epoch's full batches would only size buffers and a graph never used
     const perCall = Math.min(stepsPerCall, Math.max(1, Math.floor(train.n / training.batchSize)));
     const spec = {
-      params: shapesOf(specs, 'param'),
-      buffers: shapesOf(specs, 'buffer'),
+      params: shapesOf(vae.specs, 'param'),
+      buffers: shapesOf(vae.specs, 'buffer'),
       data: stepDataSpec(vae, training.batchSize, train.hasMask === true),
       loss: vaeLoss(vae),
       optimizer,
@@ -200,11 +199,13 @@ export class Trainer {
       const acc = Object.assign(new MetricAccumulator(), this.st.acc);
       const fullBatches = Math.floor(n / batchSize);
       while (this.st.batch < this.stepsPerEpoch) {
-        // up to stepsPerCall full batches per ORT call; a last, partial batch runs alone
+        // up to stepsPerCall full batches per ORT call; a last, partial batch runs alone. The next call's rows
+        // are prefetched: a disk source reads them on a worker thread while this call runs.
         const first = this.st.batch;
         const k = first < fullBatches && this.calls++ > 0 ? callSteps(this.stepsPerCall, fullBatches - first) : 1;
         const rngAfter: { data: ReturnType<Prng['getState']>; noise: ReturnType<Prng['getState']> }[] = [];
         const call = this.filler.fill(perm, first, k, this.runner.steps, dataRng, noiseRng, () => rngAfter.push({ data: dataRng.getState(), noise: noiseRng.getState() }));
+        if (first + k < this.stepsPerEpoch) this.filler.prefetch(perm, first + k, first + k < fullBatches ? callSteps(this.stepsPerCall, fullBatches - first - k) : 1);
         const metrics = await this.runner.runSteps(call.data, k);
         const lossBad = metrics.findIndex((mt) => !Number.isFinite(mt.loss));
         const ok = lossBad < 0 && this.runner.stateFinite;
@@ -295,6 +296,5 @@ export class Trainer {
  * power of two that fits, so the tail of an epoch reuses a few graph sizes instead of compiling a new one.
  */
 export function callSteps(perCall: number, left: number): number {
-  if (left >= perCall) return perCall;
-  return 2 ** Math.floor(Math.log2(left));
+  return left >= perCall ? perCall : 2 ** Math.floor(Math.log2(left));
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { datasetFromIdx, filterByLabels, subset, type ImageDataset } from '../../src/data/dataset.js';
+import { datasetFromIdx, filterByLabels, labelArray, subset, type ImageDataset, type LabelArray } from '../../src/data/dataset.js';
 import type { IdxArray } from '../../src/data/idx.js';
 import { VaekitError } from '../../src/errors.js';
 
@@ -54,4 +54,19 @@ test('filterByLabels keeps or drops classes, preserving order', () => {
   assert.equal(rest.name, 'no7');
   assert.deepEqual(Array.from(rest.labels), [3]);
   assert.equal(filterByLabels(ds, [], true).n, 0);
+});
+
+test('labelArray keeps labels whole in the narrowest type; subset and filterByLabels keep the width', () => {
+  for (const [ls, Ctor] of [[[0, 255, 3], Uint8Array], [[0, 299, 256], Uint16Array], [[65535], Uint16Array], [[65536, 1], Int32Array], [[2 ** 31 - 1], Int32Array]] as const) {
+    const a = labelArray(ls, 'y.npy');
+    assert.equal(a.constructor, Ctor, `max ${Math.max(...ls)}`);
+    assert.deepEqual(Array.from(a), ls);
+  }
+  assert.throws(() => labelArray([1, -1], 'y.npy'), isVaekit(/y\.npy: example 1 has label -1, not an integer in \[0, 2\^31\)/));
+  assert.throws(() => labelArray([2 ** 31], 'y.npy'), isVaekit(/example 0 has label 2147483648/));
+  const wide: ImageDataset<LabelArray> = { ...datasetFromIdx(images, labels, 'tiny'), labels: labelArray([299, 3, 300], 'tiny') };
+  const s = subset(wide, [2, 0]);
+  assert.ok(s.labels instanceof Uint16Array);
+  assert.deepEqual(Array.from(s.labels), [300, 299]);
+  assert.deepEqual(Array.from(filterByLabels(wide, [300], true).labels), [300]);
 });
