@@ -31,6 +31,8 @@ export interface WebDataOptions {
   maxBytes?: number;
   /** Told (done, total) while images decode. */
   onProgress?: (done: number, total: number) => void;
+  /** Stops decoding (a newer choice replaced this one): rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** Opened data: datasets, the record config.json keeps, and what was left out. */
@@ -129,6 +131,7 @@ async function openImages(files: readonly WebFile[], opts: WebDataOptions, check
   const kept: number[] = [];
   const skipped = { count: 0, first: [] as string[] };
   for (let i = 0; i < list.length; i++) {
+    opts.signal?.throwIfAborted();
     let px: Uint8Array;
     try {
       px = await decodeWebImage(await read(list[i].rel), pathOf(folder, list[i].rel), { h, w, c: channels });
