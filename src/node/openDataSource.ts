@@ -5,8 +5,6 @@ import { npzBytesSource, pixelRecord, type NpzKeys, type TablePreprocessing } fr
 import { type PixelPreprocessing } from '../data/preprocessing.js';
 import { type ImageDataset } from '../data/dataset.js';
 import { arrayDataset, type RowDataset } from '../data/rowDataset.js';
-
-export { type TablePreprocessing } from '../data/bytesSource.js';
 import { splitDataset } from '../data/splitDataset.js';
 import { loadIdxDataset } from './fashionMnist.js';
 import { type ImageCacheReport } from './imageCache.js';
@@ -15,6 +13,8 @@ import { openNpyDataset, readNpyFileHeader, readNpyLabels } from './npyFileDatas
 import { type CsvDatasetOptions } from '../data/csvDataset.js';
 import { type TableSchema } from '../data/tableSchema.js';
 import { openCsvDataset } from './csvFiles.js';
+
+export { type TablePreprocessing } from '../data/bytesSource.js';
 
 /**
  * The one entry point the CLI calls for `--data PATH`: a folder of images, a folder of MNIST-style IDX files,

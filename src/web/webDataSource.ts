@@ -31,6 +31,8 @@ export interface WebDataOptions {
   maxBytes?: number;
   /** Told (done, total) while images decode. */
   onProgress?: (done: number, total: number) => void;
+  /** Stops decoding (a newer choice replaced this one): rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** Opened data: datasets, the record config.json keeps, and what was left out. */
@@ -129,6 +131,7 @@ async function openImages(files: readonly WebFile[], opts: WebDataOptions, check
   const kept: number[] = [];
   const skipped = { count: 0, first: [] as string[] };
   for (let i = 0; i < list.length; i++) {
+    opts.signal?.throwIfAborted();
     let px: Uint8Array;
     try {
       px = await decodeWebImage(await read(list[i].rel), pathOf(folder, list[i].rel), { h, w, c: channels });
@@ -168,7 +171,8 @@ const bytesOf = (ds: RowDataset | undefined) => (ds ? ds.n * rowSize(ds) * 4 * (
 export function describeWebData(d: WebData, testFraction: number): string[] {
   const n = d.train.n;
   const split = d.test ? `its own test split of ${d.test.n}` : `${Math.round(n * testFraction)} of them (${testFraction * 100} %, seeded) held out for the test −ELBO`;
-  const lines = [`${d.name}: ${n} ${d.kind === 'table' ? 'rows' : 'examples'} of shape [${d.train.shape.join(', ')}] (${d.kind}), ${split}; ${mib(d.bytes)} in memory`];
+  const size = d.bytes < 2 ** 20 ? `${(d.bytes / 1024).toFixed(1)} KiB` : mib(d.bytes);
+  const lines = [`${d.name}: ${n} ${d.kind === 'table' ? 'rows' : 'examples'} of shape [${d.train.shape.join(', ')}] (${d.kind}), ${split}; ${size} in memory`];
   if (d.preprocessing.kind === 'table') {
     lines.push(`columns: ${d.preprocessing.schema.columns.map((c) => `${c.name} ${c.kind}${'levels' in c ? ` (${c.levels.length} levels)` : ''}`).join(', ')}`);
   } else {

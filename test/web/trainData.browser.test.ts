@@ -133,6 +133,7 @@ describe('training in the page on your own data', { skip: missing }, () => {
     assert.match(summary, /classes: Adelie, Chinstrap, Gentoo/);
     const S = { latent: 3, hidden: 32, beta: 1, epochs: 4, batch: 32, lr: 0.003, seed: 7, threads: 1 };
     const got = await trainInPage(S);
+    assert.ok(await page.locator('#train-explore').isDisabled(), 'the image explorer is not offered for a table model');
     const pageDir = path.join(dir, 'penguins-page');
     const cfg = await download(pageDir);
     await page.locator('#train-label-column').fill('');

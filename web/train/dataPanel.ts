@@ -25,11 +25,11 @@ export interface DataChoice {
 export function initDataPanel(changed: (name: string | undefined) => void): DataChoice {
   let files: WebFile[] = [];
   let data: WebData | undefined;
-  let busy = 0; // a newer choice supersedes an open still decoding
+  let opening: AbortController | undefined; // a newer choice stops an open still decoding
   const zone = $('train-data');
   const summary = $('train-data-summary');
   const show = (lines: string[]) => summary.replaceChildren(...lines.map((l) => Object.assign(document.createElement('li'), { textContent: l })));
-  const options = (): WebDataOptions => {
+  const options = (signal: AbortSignal): WebDataOptions => {
     const size = ($('train-image-size') as HTMLInputElement).value.trim();
     const m = /^(\d+)(?:\s*[x×]\s*(\d+))?$/i.exec(size);
     if (size && !m) throw new Error(`image size "${size}": expected N or HxW, e.g. 28 or 64x48`);
@@ -40,18 +40,20 @@ export function initDataPanel(changed: (name: string | undefined) => void): Data
       channels: channels ? (Number(channels) as 1 | 3) : undefined,
       label: label || undefined,
       onBad: ($('train-on-bad') as HTMLSelectElement).value === 'skip' ? 'skip' : undefined,
-      onProgress: (done, total) => done % 50 === 0 && show([`decoding images: ${done} of ${total}`]),
+      onProgress: (done, total) => !signal.aborted && done % 50 === 0 && show([`decoding images: ${done} of ${total}`]),
+      signal,
     };
   };
   const open = async () => {
-    const mine = ++busy;
+    opening?.abort();
+    const mine = (opening = new AbortController());
     data = undefined;
     zone.dataset.state = 'loading';
     const names = files.length === 1 ? files[0].path : `${files.length} files (${files.slice(0, 2).map((f) => f.path).join(', ')}${files.length > 2 ? ', …' : ''})`;
     show([`reading ${names}…`]);
     try {
-      const d = await openWebData(files, options());
-      if (mine !== busy) return;
+      const d = await openWebData(files, options(mine.signal));
+      if (mine.signal.aborted) return;
       data = d;
       (globalThis as { vaekitData?: WebData }).vaekitData = d; // for tests and the console
       clearError();
@@ -61,7 +63,7 @@ export function initDataPanel(changed: (name: string | undefined) => void): Data
       ($('train-likelihood') as HTMLSelectElement).disabled = d.kind === 'table';
       changed(d.name);
     } catch (e) {
-      if (mine !== busy) return;
+      if (mine.signal.aborted) return;
       zone.dataset.state = 'error';
       show([`could not use ${names}; training stays on the embedded digits`]);
       showError(e, `reading ${names}`);
@@ -95,7 +97,7 @@ export function initDataPanel(changed: (name: string | undefined) => void): Data
   });
   for (const id of ['train-image-size', 'train-channels', 'train-label-column', 'train-on-bad']) $(id).addEventListener('change', () => files.length > 0 && void open());
   $('train-digits').addEventListener('click', () => {
-    ++busy;
+    opening?.abort();
     files = [];
     data = undefined;
     zone.dataset.state = 'digits';

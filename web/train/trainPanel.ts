@@ -22,6 +22,7 @@ export function initTrainPanel(explore: (m: SavedModel) => void): void {
   let series: LossSeries = { train: [], test: [] };
   const expose = () => ((globalThis as { vaekitTraining?: LossSeries }).vaekitTraining = series); // for tests and the console
   let onModel: ((m: { configJson: string; weights: Uint8Array }) => void) | null = null;
+  let images = true; // the explorer draws images: a table model downloads but is not explored here
   const panel = $('train');
   const status = (t: string) => ($('train-status').textContent = t);
   const buttons = (state: 'idle' | 'running' | 'paused' | 'done') => {
@@ -30,7 +31,7 @@ export function initTrainPanel(explore: (m: SavedModel) => void): void {
     ($('train-resume') as HTMLButtonElement).disabled = state !== 'paused';
     ($('train-stop') as HTMLButtonElement).disabled = state !== 'running' && state !== 'paused';
     ($('train-download') as HTMLButtonElement).disabled = state === 'idle';
-    ($('train-explore') as HTMLButtonElement).disabled = state === 'idle';
+    ($('train-explore') as HTMLButtonElement).disabled = state === 'idle' || !images;
     panel.dataset.state = state;
   };
   const send = (m: ToWorker) => worker?.postMessage(m);
@@ -93,7 +94,9 @@ export function initTrainPanel(explore: (m: SavedModel) => void): void {
     };
     const own = data.current();
     // tables have no pictures: their runs show the loss curves only
-    for (const id of ['train-samples', 'train-recons']) $(id).parentElement!.hidden = own !== undefined && own.shape.length !== 3;
+    images = own === undefined || own.shape.length === 3;
+    $('train-explore').title = images ? '' : 'the explorer draws images; for a table use vaekit sample --model DIR --out synth.csv';
+    for (const id of ['train-samples', 'train-recons']) $(id).parentElement!.hidden = !images;
     status('starting…');
     buttons('running');
     send({ type: 'start', request, data: own });
