@@ -144,3 +144,31 @@ function puppeteerPage(p: PuppeteerPage): DriverPage {
     close: () => p.close(),
   };
 }
+
+/**
+ * Headless Chromium with WebGPU enabled (--enable-unsafe-webgpu: headless Linux Chromium has it off). On a
+ * machine without a GPU its adapter is SwiftShader's (software, isFallbackAdapter).
+ *
+ * @example
+ * const browser = await launchChromiumWebGpu();
+ */
+export function launchChromiumWebGpu(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--enable-unsafe-webgpu'] });
+}
+
+/**
+ * The page's WebGPU adapter as "vendor architecture[, fallback]", or null when there is none (the page must
+ * be a secure context, e.g. http://localhost).
+ *
+ * @example
+ * await webGpuAdapter(page); // 'google swiftshader, fallback'
+ */
+export async function webGpuAdapter(page: Page): Promise<string | null> {
+  return page.evaluate(async () => {
+    const gpu = (navigator as { gpu?: { requestAdapter(): Promise<any> } }).gpu;
+    const a = gpu ? await gpu.requestAdapter() : null;
+    if (!a) return null;
+    const info = a.info ?? {};
+    return `${info.vendor} ${info.architecture}${info.isFallbackAdapter || a.isFallbackAdapter ? ', fallback' : ''}`;
+  });
+}
