@@ -139,13 +139,7 @@ describe('explorer page in Chromium', { skip: missing }, () => {
     await p2.close();
     await page.evaluate(() => (globalThis as any).vaekitExplorer.draw.load(new File(['hello'], 'notes.txt', { type: 'text/plain' })));
     assert.match(await page.locator('#error').innerText(), /notes\.txt: not an image this browser can decode/);
-    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
-    await phone.goto(url);
-    await phone.waitForSelector('body[data-ready]', { timeout: 60_000 });
-    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert.ok(overflow <= 0, `the phone-sized page scrolls sideways by ${overflow} px`);
-    await phone.screenshot({ path: path.join(shots, 'explorer-phone.png'), fullPage: true });
-    await phone.close();
+    // the phone-sized layout: test/web/layout.browser.test.ts
   });
 
   test('a 3-D model opened with the file picker: PCA plane or two chosen dims; dragging on z1 × z3 keeps z2', async () => {
