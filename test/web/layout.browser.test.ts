@@ -41,13 +41,15 @@ const VIEWS: [string, PageView][] = [
 
 /**
  * What is wrong with the layout, in the page: a string, so no transpiler helpers leak in. Each control is
- * scrolled to the centre, then measured.
+ * scrolled to the centre, then measured against the view's `width` px.
  */
-const layoutProblems = (controls: string[], targets: string[], minTarget: number) => `(() => {
+const layoutProblems = (controls: string[], targets: string[], minTarget: number, width: number) => `(() => {
   const out = [];
-  const W = window.innerWidth, H = window.innerHeight;
+  // the view's width, not innerWidth: a mobile browser widens the layout viewport to fit wide content
+  const W = ${width}, H = window.innerHeight;
+  if (window.innerWidth !== W) out.push('the layout viewport is ' + window.innerWidth + ' px wide, not the screen width ' + W + ' (zoomed out to fit wide content)');
   const sw = document.scrollingElement.scrollWidth;
-  if (sw > W) out.push('the page scrolls sideways: scrollWidth ' + sw + ' > innerWidth ' + W);
+  if (sw > W) out.push('the page scrolls sideways: scrollWidth ' + sw + ' > ' + W);
   for (const sel of ${JSON.stringify(controls)}) {
     const el = document.querySelector(sel);
     if (!el) { out.push(sel + ': missing'); continue; }
@@ -90,7 +92,7 @@ for (const [name, missing] of [['chromium', chromiumMissing()], ['firefox', fire
           assert.equal(await page.evaluate(() => document.getElementById('error')!.hidden), true, 'the page shows an error');
           await page.screenshot(path.join(shots, `${name}-${label}.png`));
           await page.click('#train summary');
-          const problems = await page.evaluate<string[]>(layoutProblems(CONTROLS, [...TARGETS], view.isMobile ? 24 : 0));
+          const problems = await page.evaluate<string[]>(layoutProblems(CONTROLS, [...TARGETS], view.isMobile ? 24 : 0, view.width));
           await page.screenshot(path.join(shots, `${name}-${label}-training-open.png`));
           assert.deepEqual(problems, [], `${browser.version} at ${view.width}×${view.height}`);
           assert.deepEqual(page.errors, []);
