@@ -37,7 +37,7 @@ export function firefoxMissing(): string | undefined {
   return existsSync(FIREFOX) ? undefined : `Firefox not found at ${FIREFOX}: apt-get install firefox-esr (or set VAEKIT_FIREFOX)`;
 }
 
-/** A page's viewport: CSS pixels, device pixel ratio, and a phone's meta-viewport handling (Chromium). */
+/** A page's viewport: CSS pixels, device pixel ratio, and a phone's touch and meta-viewport handling (isMobile: Chromium). */
 export interface PageView {
   width: number;
   height: number;
