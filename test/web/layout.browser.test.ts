@@ -16,7 +16,7 @@ import { saveModelDir } from '../../src/node/modelDir.js';
 import { Prng } from '../../src/random/prng.js';
 import { buildExplorer } from '../../web/build.js';
 import { tmp } from '../cli/helpers.js';
-import { chromiumMissing, firefoxMissing, launchDriver, type PageView } from './browser.js';
+import { chromiumMissing, firefoxMissing, launchDriver, type DriverBrowser, type PageView } from './browser.js';
 
 const dir = tmp('vaekit-layout-');
 const shots = process.env.VAEKIT_SCREENSHOTS ?? path.join(dir, 'screenshots');
@@ -82,11 +82,13 @@ after(async () => {
 
 for (const [name, missing] of [['chromium', chromiumMissing()], ['firefox', firefoxMissing()]] as const) {
   describe(`layout in ${name}`, { skip: missing }, () => {
+    let browser: DriverBrowser;
+    before(async () => void (browser = await launchDriver(name)));
+    after(async () => browser?.close());
     for (const [label, view] of VIEWS) {
       test(`${label}: no sideways scroll; every key control displayed, inside the width, reachable and on top`, async () => {
-        const browser = await launchDriver(name);
+        const page = await browser.newPage(view);
         try {
-          const page = await browser.newPage(view);
           await page.goto(server.url);
           await page.waitFor('body[data-ready]');
           assert.equal(await page.evaluate(() => document.getElementById('error')!.hidden), true, 'the page shows an error');
@@ -97,7 +99,7 @@ for (const [name, missing] of [['chromium', chromiumMissing()], ['firefox', fire
           assert.deepEqual(problems, [], `${browser.version} at ${view.width}×${view.height}`);
           assert.deepEqual(page.errors, []);
         } finally {
-          await browser.close();
+          await page.close();
         }
       });
     }
