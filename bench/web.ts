@@ -1,7 +1,8 @@
 // npm run bench:web — in headless Chromium (Debian's /usr/bin/chromium), cross-origin isolated: training
 // ms/step of the 784-400-20 VAE (batch 128) with 1 and 2 wasm threads (8 and 32 steps per ONNX Runtime
 // call), the same step in TF.js's wasm backend as the anchor and the ratio, the decode latency of one
-// sample, and the time from page load to the first decoded image in the explorer. Options: --steps N (64).
+// sample, the time from page load to the first decoded image in the explorer, and the step and decode on
+// WebGPU where Chromium gives an adapter (here SwiftShader's software one, labelled so). Options: --steps N (64).
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -14,7 +15,7 @@ import { parseVaeConfig } from '../src/models/vaeConfig.js';
 import { startExplorerServer } from '../src/node/explorerServer.js';
 import { saveModelDir } from '../src/node/modelDir.js';
 import { Prng } from '../src/random/prng.js';
-import { chromiumMissing, launchChromium } from '../test/web/browser.js';
+import { chromiumMissing, launchChromium, launchChromiumWebGpu, webGpuAdapter } from '../test/web/browser.js';
 import { buildExplorer } from '../web/build.js';
 
 const { values } = parseArgs({ options: { steps: { type: 'string', default: '64' } } });
@@ -36,8 +37,8 @@ try {
   const server = await startExplorerServer({ siteDir: site, modelDir: path.join(dir, 'model') });
   const browser = await launchChromium();
   try {
-    const runPage = async (query: string): Promise<Record<string, number | string>> => {
-      const ctx = await browser.newContext();
+    const runPage = async (query: string, b = browser): Promise<Record<string, number | string>> => {
+      const ctx = await b.newContext();
       const page = await ctx.newPage();
       await page.goto(`${server.url}bench.html?${query}&steps=${values.steps}`);
       await page.waitForFunction(() => (globalThis as any).benchResult, null, { timeout: 600_000 });
@@ -68,6 +69,23 @@ try {
       await ctx.close();
     }
     process.stdout.write(`explorer page load → first decoded image (784-400-20 model, fresh browser context): ${firstImage.map((v) => f(v, 0)).join(', ')} ms\n`);
+    // WebGPU: its own browser (headless Linux Chromium has WebGPU off without --enable-unsafe-webgpu)
+    const gpuBrowser = await launchChromiumWebGpu();
+    try {
+      const probe = await gpuBrowser.newPage();
+      await probe.goto(server.url);
+      const adapter = await webGpuAdapter(probe);
+      await probe.close();
+      if (!adapter) process.stdout.write('WebGPU: Chromium gives no adapter here (--enable-unsafe-webgpu)\n');
+      else {
+        // a software adapter takes seconds per step: one warm-up call and two timed calls of 2 steps
+        const g = await runPage('run=vaekit&threads=1&backend=webgpu&ks=2&warm=1&decodes=10&steps=4', gpuBrowser);
+        const soft = adapter.includes('fallback') ? ', a software adapter on the CPU: not a GPU figure' : '';
+        process.stdout.write(`WebGPU (${adapter}${soft}): vaekit ${f(g.msPerStep_k2)} ms/step (2 steps per call); decode of one sample ${f(g.decodeMs, 3)} ms\n`);
+      }
+    } finally {
+      await gpuBrowser.close();
+    }
   } finally {
     await browser.close();
     await server.close();

@@ -45,7 +45,7 @@ try {
   await page.mouse.move(plane.x + plane.width * 0.35, plane.y + plane.height * 0.55);
   await page.waitForTimeout(500);
   await page.screenshot({ path: path.join(out, 'explorer-1280x800.png') });
-  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true });
   await phone.goto(server.url);
   await phone.waitForSelector('body[data-first-image-ms]', { timeout: 120_000 });
   await phone.screenshot({ path: path.join(out, 'explorer-phone.png') });

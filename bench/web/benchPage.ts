@@ -1,4 +1,5 @@
-// The page bench:web loads in headless Chromium: ?run=vaekit|tfjs&threads=N&steps=N. It times training
+// The page bench:web loads in headless Chromium: ?run=vaekit|tfjs&threads=N&steps=N, and for vaekit
+// &backend=wasm|webgpu&ks=8,32 (steps per ORT call)&warm=N (warm-up calls)&decodes=N. It times training
 // steps of the pytorch/examples VAE (784-400-20, batch 128, Adam 1e-3, Bernoulli-logits loss + KL) on random
 // binary data, and for vaekit also the decode of one sample; the result goes to window.benchResult.
 import * as tf from '@tensorflow/tfjs';
@@ -8,6 +9,10 @@ import { adam, initVaeParams, parseVaeConfig, Prng, StepRunner, vaeLoss, vaePara
 const q = new URLSearchParams(location.search);
 const threads = Number(q.get('threads') ?? 1);
 const steps = Number(q.get('steps') ?? 64);
+const backendName = q.get('backend') === 'webgpu' ? 'webgpu' : 'wasm';
+const ks = (q.get('ks') ?? '8,32').split(',').map(Number);
+const warm = Number(q.get('warm') ?? 3);
+const decodes = Number(q.get('decodes') ?? 200);
 const B = 128;
 const rng = new Prng(1);
 const POOL = 8;
@@ -15,7 +20,7 @@ const pool = Float32Array.from({ length: (POOL + 32) * B * 784 }, () => (rng.uni
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
 async function vaekit(): Promise<Record<string, number | string>> {
-  const { engine, backend } = await webEngine({ backend: 'wasm', threads, wasmPaths: new URL('./', location.href).href });
+  const { engine, backend } = await webEngine({ backend: backendName, threads, wasmPaths: new URL('./', location.href).href });
   const cfg = parseVaeConfig({});
   const spec = {
     params: vaeParamShapes(cfg),
@@ -25,7 +30,7 @@ async function vaekit(): Promise<Record<string, number | string>> {
   };
   const out: Record<string, number | string> = { backend, threads, crossOriginIsolated: String(globalThis.crossOriginIsolated) };
   const params = initVaeParams(cfg, new Prng(1));
-  for (const k of [8, 32]) {
+  for (const k of ks) {
     const runner = await StepRunner.create(engine, spec, { params }, k);
     const eps = new Float32Array(k * B * cfg.latentDim);
     const run = async (i: number) => {
@@ -33,7 +38,7 @@ async function vaekit(): Promise<Record<string, number | string>> {
       const off = ((i * k) % POOL) * B * 784;
       return runner.runSteps({ x: pool.subarray(off, off + k * B * 784), eps }, k);
     };
-    for (let i = 0; i < 3; i++) await run(i);
+    for (let i = 0; i < warm; i++) await run(i);
     const calls = Math.max(2, Math.ceil(steps / k));
     const t0 = performance.now();
     let loss = 0;
@@ -43,9 +48,9 @@ async function vaekit(): Promise<Record<string, number | string>> {
   }
   const model = new WebModel(engine, { meta: modelFile(cfg, null, null, null), params });
   const z = new Float32Array(cfg.latentDim);
-  for (let i = 0; i < 20; i++) await model.decode(z);
+  for (let i = 0; i < Math.min(20, decodes); i++) await model.decode(z);
   const t: number[] = [];
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < decodes; i++) {
     z[0] = i / 100;
     const t0 = performance.now();
     await model.decode(z);

@@ -1,4 +1,6 @@
+import { VaekitError } from '../errors.js';
 import { type Engine as EngineType, Engine, type OrtModule } from '../runtime/engine.js';
+import { type GpuAdapterLike, WebGpuErrors } from './webGpuErrors.js';
 
 /** Which onnxruntime-web backend runs the graphs. */
 export type WebBackend = 'wasm' | 'webgpu';
@@ -25,14 +27,9 @@ export interface WebEngine {
   threads: number;
 }
 
-interface GpuAdapter {
-  isFallbackAdapter?: boolean;
-  info?: { isFallbackAdapter?: boolean };
-}
-
 interface BrowserGlobals {
   crossOriginIsolated?: boolean;
-  navigator?: { hardwareConcurrency?: number; gpu?: { requestAdapter(): Promise<GpuAdapter | null> } };
+  navigator?: { hardwareConcurrency?: number; gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } };
 }
 
 /**
@@ -53,7 +50,8 @@ async function hasWebGpu(): Promise<boolean> {
 /**
  * An Engine over onnxruntime-web: WebGPU where the browser has it (unsupported ops fall back to wasm inside
  * onnxruntime-web), else WebAssembly with SIMD, multi-threaded when the page is cross-origin isolated. The
- * wasm-only build (14 MB) is loaded unless WebGPU is used (its build is 28 MB).
+ * wasm-only build (14 MB) is loaded unless WebGPU is used (its build is 28 MB). On WebGPU a run that hits a
+ * WebGPU error throws (see WebGpuErrors) instead of returning what the failed kernels left in their buffers.
  *
  * @example
  * const { engine, backend, threads } = await webEngine();
@@ -65,11 +63,18 @@ export async function webEngine(opts: WebEngineOptions = {}): Promise<WebEngine>
   const cores = g.navigator?.hardwareConcurrency ?? 1;
   const threads = opts.threads ?? (g.crossOriginIsolated ? Math.max(1, Math.min(4, cores)) : 1);
   const ort = (backend === 'webgpu' ? await import('onnxruntime-web') : await import('onnxruntime-web/wasm')) as unknown as OrtModule & {
-    env: { wasm: { numThreads: number; wasmPaths?: string } };
+    env: { wasm: { numThreads: number; wasmPaths?: string }; webgpu: { adapter?: unknown } };
   };
   ort.env.wasm.numThreads = threads;
   if (opts.wasmPaths) ort.env.wasm.wasmPaths = opts.wasmPaths;
-  const engine = new Engine(oneAtATime(ort, opts.yieldToEvents ?? false), { threads, executionProviders: backend === 'webgpu' ? ['webgpu', 'wasm'] : ['wasm'] });
+  let gpuErrors: WebGpuErrors | undefined;
+  if (backend === 'webgpu') {
+    const adapter = await g.navigator?.gpu?.requestAdapter().catch(() => null);
+    if (!adapter) throw new VaekitError("backend 'webgpu': this browser gives no WebGPU adapter (navigator.gpu is missing or requestAdapter() returned null); use backend 'wasm' or 'auto'", 'E_WEBGPU');
+    gpuErrors = new WebGpuErrors(adapter);
+    ort.env.webgpu.adapter = gpuErrors.adapter;
+  }
+  const engine = new Engine(oneAtATime(ort, opts.yieldToEvents ?? false, gpuErrors), { threads, executionProviders: backend === 'webgpu' ? ['webgpu', 'wasm'] : ['wasm'] });
   return { engine, backend, threads };
 }
 
@@ -78,7 +83,7 @@ export async function webEngine(opts: WebEngineOptions = {}): Promise<WebEngine>
  * WebAssembly instance per page or worker, and two runs in flight at once (a live preview while the
  * trainer evaluates) corrupt each other ("Session already started", "output name cannot be empty").
  */
-function oneAtATime(ort: OrtModule, yieldFirst: boolean): OrtModule {
+function oneAtATime(ort: OrtModule, yieldFirst: boolean, gpuErrors?: WebGpuErrors): OrtModule {
   let queue: Promise<unknown> = Promise.resolve();
   // a macrotask without setTimeout's 4 ms clamp
   const channel = yieldFirst ? new MessageChannel() : null;
@@ -96,7 +101,7 @@ function oneAtATime(ort: OrtModule, yieldFirst: boolean): OrtModule {
     const run = session.run.bind(session);
     session.run = (...a: unknown[]) => enqueue(async () => {
       if (channel) await macrotask();
-      return run(...a);
+      return gpuErrors ? gpuErrors.around('an onnxruntime-web session', () => run(...a)) : run(...a);
     });
     return session;
   }) as unknown as OrtModule['InferenceSession']['create'];

@@ -2,7 +2,7 @@
 // computed independently in float64, including where the lowering takes a different route.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { softplusSum, sum } from '../../src/graph/ops/index.js';
+import { concat, softplusSum, sum } from '../../src/graph/ops/index.js';
 import { Graph } from '../../src/graph/tensor.js';
 import { toOnnx } from '../../src/graph/serialize.js';
 import { nodeEngine } from '../../src/node.js';
@@ -84,4 +84,17 @@ test('sums over leading and trailing axes (conv bias gradients) lower to a row s
     }
   }
   assert.deepEqual(f.outputs.keep.shape, [1, 3, 5, 1]);
+});
+
+test('a Concat of 50 tensors is a tree of Concats with at most 7 inputs (WebGPU binds 8 buffers), same values', async () => {
+  const g = new Graph();
+  const xs = Array.from({ length: 50 }, (_, i) => g.input(`x${i}`, [2, 1 + (i % 3)]));
+  const f = await engine.compile(g, { y: concat(xs, 1) });
+  const fan = g.nodes.filter((n) => n.op === 'Concat').map((n) => n.inputs.length);
+  assert.ok(Math.max(...fan) <= 7, `Concat fan-in ${Math.max(...fan)}`);
+  const feeds = Object.fromEntries(xs.map((t, i) => [`x${i}`, Float32Array.from({ length: t.shape[0] * t.shape[1] }, () => rng.normal())]));
+  const r = await f.run(feeds);
+  // row b of the result: row b of each input, in order
+  const want = [0, 1].flatMap((b) => xs.flatMap((t, i) => Array.from(feeds[`x${i}`].subarray(b * t.shape[1], (b + 1) * t.shape[1]))));
+  assert.deepEqual(Array.from(r.y as Float32Array), want);
 });

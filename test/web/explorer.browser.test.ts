@@ -17,7 +17,8 @@ import { loadModelDir, saveModelDir } from '../../src/node/modelDir.js';
 import { Prng } from '../../src/random/prng.js';
 import { buildExplorer } from '../../web/build.js';
 import { cli, show, startCli, tmp, TINY, writeDigitsDir } from '../cli/helpers.js';
-import { CANVAS_GREY, chromiumMissing, launchChromium } from './browser.js';
+import { asDriverPage, CANVAS_GREY, chromiumMissing, launchChromium } from './browser.js';
+import { checkDecodeAndSlider, setSliders } from './pageChecks.js';
 
 const missing = chromiumMissing();
 const dir = tmp('vaekit-web-');
@@ -59,12 +60,6 @@ describe('explorer page in Chromium', { skip: missing }, () => {
     else process.stderr.write(`screenshots in ${shots}\n`);
   });
 
-  const setSliders = async (z: number[]) => {
-    for (let i = 0; i < z.length; i++) await page.locator(`#z${i + 1}`).fill(String(z[i]));
-    await page.waitForFunction((want) => document.getElementById('decoded')!.dataset.z === want, JSON.stringify(z));
-    return (await page.evaluate(CANVAS_GREY, 'decoded')) as number[];
-  };
-
   test('the page is cross-origin isolated, names its backend, and shows no error', async () => {
     assert.equal(await page.evaluate(() => globalThis.crossOriginIsolated), true);
     assert.match(await page.locator('#status').innerText(), /2-d latent, bernoulli · (wasm|webgpu), \d+ threads?, cross-origin isolated/);
@@ -73,16 +68,7 @@ describe('explorer page in Chromium', { skip: missing }, () => {
   });
 
   test('a latent point set with the sliders decodes to the pixels of the Node decode (to rounding)', async () => {
-    const z = [0.5, -1.25];
-    const got = await setSliders(z);
-    const { meta, params } = loadModelDir(path.join(dir, 'run'));
-    const want = await new VaeModel(nodeEngine({ threads: 1 }), meta.model, params).decode(Float32Array.from(z));
-    assert.equal(got.length, 784);
-    const worst = Math.max(...got.map((v, i) => Math.abs(v - Math.round(255 * want[i]))));
-    assert.ok(worst <= 1, `largest pixel difference ${worst}`);
-    const moved = await setSliders([1.5, -1.25]);
-    const changed = moved.filter((v, i) => Math.abs(v - got[i]) > 8).length;
-    assert.ok(changed > 20, `moving z1 by 1 changed only ${changed} pixels`);
+    await checkDecodeAndSlider(asDriverPage(page), path.join(dir, 'run'));
     await page.locator('#decoded-view').screenshot({ path: path.join(shots, 'decoded.png') });
   });
 
@@ -153,13 +139,7 @@ describe('explorer page in Chromium', { skip: missing }, () => {
     await p2.close();
     await page.evaluate(() => (globalThis as any).vaekitExplorer.draw.load(new File(['hello'], 'notes.txt', { type: 'text/plain' })));
     assert.match(await page.locator('#error').innerText(), /notes\.txt: not an image this browser can decode/);
-    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
-    await phone.goto(url);
-    await phone.waitForSelector('body[data-ready]', { timeout: 60_000 });
-    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert.ok(overflow <= 0, `the phone-sized page scrolls sideways by ${overflow} px`);
-    await phone.screenshot({ path: path.join(shots, 'explorer-phone.png'), fullPage: true });
-    await phone.close();
+    // the phone-sized layout: test/web/layout.browser.test.ts
   });
 
   test('a 3-D model opened with the file picker: PCA plane or two chosen dims; dragging on z1 × z3 keeps z2', async () => {
@@ -171,7 +151,7 @@ describe('explorer page in Chromium', { skip: missing }, () => {
     assert.match(await page.locator('#plane-note').innerText(), /PC1 \(\d+%\) × PC2 \(\d+%\)/);
     await page.locator('#plane-axes').selectOption('0,2');
     assert.match(await page.locator('#plane-note').innerText(), /z1 × z3/);
-    await setSliders([0.5, 1.25, -0.75]);
+    await setSliders(asDriverPage(page), [0.5, 1.25, -0.75]);
     const box = (await page.locator('#plane').boundingBox())!;
     await page.mouse.click(box.x + box.width * 0.8, box.y + box.height * 0.2);
     await page.waitForFunction(() => JSON.parse(document.getElementById('decoded')!.dataset.z!)[0] !== 0.5);

@@ -40,7 +40,14 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
 }
 
 /**
- * Join tensors along an axis; all other dims must agree.
+ * Inputs per Concat node. onnxruntime-web's WebGPU Concat binds one storage buffer per input plus one for
+ * the output, and WebGPU promises only 8 per shader stage: a 9-input Concat (the per-step losses of an
+ * 8-steps-per-call training graph) fails pipeline validation there and yields zeros without an error.
+ */
+const CONCAT_MAX_INPUTS = 7;
+
+/**
+ * Join tensors along an axis; all other dims must agree. More than 7 tensors become a tree of Concats.
  *
  * @example
  * concat([mu, logvar], 1) // [B,20] ++ [B,20] → [B,40]
@@ -54,6 +61,14 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
     if (t.rank !== r || t.dtype !== xs[0].dtype || t.shape.some((d, i) => i !== a && d !== xs[0].shape[i])) {
       shapeError('Concat', `shapes/dtypes disagree off axis ${a}`, ...xs);
     }
+  }
+  if (xs.length > CONCAT_MAX_INPUTS) {
+    const groups: Tensor[] = [];
+    for (let i = 0; i < xs.length; i += CONCAT_MAX_INPUTS) {
+      const g = xs.slice(i, i + CONCAT_MAX_INPUTS);
+      groups.push(g.length === 1 ? g[0] : concat(g, a));
+    }
+    return concat(groups, a);
   }
   const out = [...xs[0].shape];
   out[a] = xs.reduce((s, t) => s + t.shape[a], 0);

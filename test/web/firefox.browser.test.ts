@@ -1,0 +1,63 @@
+// The key page checks in Firefox (Debian's firefox-esr, driven by puppeteer-core over WebDriver BiDi; the
+// same checks as the Chromium suites, from ./pageChecks.ts): the page is cross-origin isolated with wasm
+// threads, a CLI-trained model's decoded canvas equals the Node decode, a slider moves the image, and
+// training in the worker follows onnxruntime-node's losses while the main thread answers within 100 ms.
+// Kept short for CI: one page, one small training run.
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startExplorerServer, type ExplorerServer } from '../../src/node/explorerServer.js';
+import { buildExplorer } from '../../web/build.js';
+import { cli, show, tmp, TINY, writeDigitsDir } from '../cli/helpers.js';
+import { firefoxMissing, launchDriver, type DriverBrowser, type DriverPage } from './browser.js';
+import { checkDecodeAndSlider, checkTrainingFollowsNode } from './pageChecks.js';
+
+const missing = firefoxMissing();
+const dir = tmp('vaekit-firefox-');
+let browser: DriverBrowser;
+let page: DriverPage;
+let server: ExplorerServer;
+
+describe('explorer page in Firefox', { skip: missing }, () => {
+  before(async () => {
+    const digits = path.join(dir, 'digits');
+    await writeDigitsDir(digits);
+    const [r] = await Promise.all([
+      cli(['train', ...TINY, '--data', digits, '--seed', '3', '--out', path.join(dir, 'run'), '--threads', '1']),
+      buildExplorer(path.join(dir, 'site')),
+    ]);
+    assert.equal(r.code, 0, show(r));
+    server = await startExplorerServer({ siteDir: path.join(dir, 'site'), modelDir: path.join(dir, 'run') });
+    browser = await launchDriver('firefox');
+    page = await browser.newPage({ width: 1280, height: 800 });
+    await page.goto(server.url);
+    await page.waitFor('body[data-ready]');
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('cross-origin isolated with wasm threads, the model loaded, no error', async () => {
+    const s = await page.evaluate(() => ({
+      isolated: globalThis.crossOriginIsolated,
+      status: document.getElementById('status')!.textContent!,
+      error: document.getElementById('error')!.hidden ? '' : document.getElementById('error')!.textContent!,
+    }));
+    assert.equal(s.error, '');
+    assert.equal(s.isolated, true, `${browser.version}: not cross-origin isolated (no SharedArrayBuffer, so one wasm thread)`);
+    assert.match(s.status, /784-64-2 → 2-d latent, bernoulli · wasm, \d+ threads?, cross-origin isolated/);
+    assert.deepEqual(page.errors, []);
+  });
+
+  test('a slider-chosen point decodes to the pixels of the Node decode; moving a slider moves the image', async () => {
+    await checkDecodeAndSlider(page, path.join(dir, 'run'));
+  });
+
+  test('training in the worker follows onnxruntime-node and the page stays responsive', async () => {
+    await checkTrainingFollowsNode(page, { latent: 2, hidden: 32, beta: 1, epochs: 3, batch: 100, lr: 0.002, seed: 5, threads: 1 });
+    assert.deepEqual(page.errors, []);
+  });
+});
