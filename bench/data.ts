@@ -6,10 +6,10 @@
 //     with its rows read from memory or from the .npy on disk (target: disk within 10% of memory);
 //  3. peak RSS of a child process iterating a shuffled epoch over a generated .npy larger than 4 GiB
 //     (target < 1 GiB). The file is sparse (header + ftruncate), made in a moment, and deleted after.
-// Options: --pngs N (2000) --jpegs N (200) --rounds N (5) --big-gib X (4.5) --only images|read|train|big
+// Options: --pngs N (2000) --jpegs N (200) --rounds N (5) --threads N (ORT threads for training; default all cores) --big-gib X (4.5) --only images|read|train|big
 // The RSS measurement runs in a child process (bench/dataBigChild.ts) that loads only the .npy reader.
 import { spawnSync } from 'node:child_process';
-import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,7 @@ const { values } = parseArgs({
     pngs: { type: 'string', default: '2000' },
     jpegs: { type: 'string', default: '200' },
     rounds: { type: 'string', default: '5' },
+    threads: { type: 'string' },
     'big-gib': { type: 'string', default: '4.5' },
     only: { type: 'string' },
   },
@@ -123,34 +124,48 @@ async function benchReads(cache: RowDataset | undefined): Promise<void> {
  */
 async function benchTraining(memory: RowDataset, disk: RowDataset, diskNoAhead: RowDataset): Promise<void> {
   const rounds = Number(values.rounds);
-  const engine = nodeEngine({});
+  const engine = nodeEngine({ threads: values.threads === undefined ? undefined : Number(values.threads) });
   const model = parseVaeConfig({});
   const training = parseTrainConfig({ epochs: 1, batchSize: B, seed: 3 });
-  const msPerStep = async (ds: RowDataset): Promise<number> => {
+  const cpu = { memory: [] as number[], disk: [] as number[], noAhead: [] as number[] };
+  const msPerStep = async (ds: RowDataset, name: keyof typeof cpu): Promise<number> => {
     const trainer = await Trainer.create(engine, model, training, { train: ds });
     const K = trainer.stepsPerCall;
     const last = Math.floor(Math.floor(ds.n / B - 1) / K) * K + 1; // last step of the last full call
-    let t0 = 0;
-    let t1 = 0;
+    let [t0, t1, c0, c1] = [0, 0, 0, 0];
     await trainer.run((e) => {
       if (e.type !== 'step') return;
-      if (e.step === K + 1) t0 = performance.now();
-      if (e.step === last) t1 = performance.now();
+      if (e.step === K + 1) [t0, c0] = [performance.now(), mainThreadCpuMs()];
+      if (e.step === last) [t1, c1] = [performance.now(), mainThreadCpuMs()];
     });
+    cpu[name].push((c1 - c0) / (last - K - 1));
     return (t1 - t0) / (last - K - 1);
   };
   const times = { memory: [] as number[], disk: [] as number[], noAhead: [] as number[] };
   for (let round = 0; round < rounds; round++) {
-    times.memory.push(await msPerStep(memory));
-    times.disk.push(await msPerStep(disk));
-    times.noAhead.push(await msPerStep(diskNoAhead));
+    times.memory.push(await msPerStep(memory, 'memory'));
+    times.disk.push(await msPerStep(disk, 'disk'));
+    times.noAhead.push(await msPerStep(diskNoAhead, 'noAhead'));
   }
   const range = (a: number[]) => `${fmt(Math.min(...a), 3)}–${fmt(Math.max(...a), 3)}`;
   const ratios = times.memory.map((m, i) => (100 * m) / times.disk[i]);
-  console.log(`training (Trainer, 784-400-20 VAE, batch ${B}, one epoch, ${rounds} alternating rounds): memory ${range(times.memory)} ms/step, ` +
+  console.log(`training (Trainer, 784-400-20 VAE, batch ${B}, one epoch, ${values.threads ?? 'all'} ORT threads, ${rounds} alternating rounds): memory ${range(times.memory)} ms/step, ` +
     `.npy on disk ${range(times.disk)} ms/step; disk throughput = ${fmt((100 * Math.min(...times.memory)) / Math.min(...times.disk), 1)}% of memory ` +
     `(best against best; per round ${ratios.map((r) => fmt(r, 0)).join(', ')}%) (target ≥ 90%); ` +
     `without the read-ahead ${range(times.noAhead)} ms/step (${fmt((100 * Math.min(...times.memory)) / Math.min(...times.noAhead), 1)}%)`);
+  if (cpu.memory.every(Number.isFinite)) {
+    console.log(`  CPU time of the JavaScript thread (ORT's calling thread included) per step: memory ${range(cpu.memory)} ms, ` +
+      `disk ${range(cpu.disk)} ms, disk without the read-ahead ${range(cpu.noAhead)} ms (less sensitive to a shared machine than the wall clock)`);
+  }
+}
+
+/** CPU milliseconds the main thread has used (Linux: /proc/self/task/<pid>/stat, in clock ticks of 10 ms); NaN elsewhere. */
+function mainThreadCpuMs(): number {
+  const f = `/proc/self/task/${process.pid}/stat`;
+  if (!existsSync(f)) return NaN;
+  const line = readFileSync(f, 'utf8');
+  const fields = line.slice(line.lastIndexOf(') ') + 2).split(' '); // after the command name, which may hold spaces
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime (fields 14 and 15 of the line)
 }
 
 function benchBig(): void {

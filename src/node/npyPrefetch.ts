@@ -45,7 +45,12 @@ export function planRead(indices: ArrayLike<number>): ReadPlan {
   return { slot, slots, runs: Float64Array.from(runs) };
 }
 
-/** Positions 0..m−1 ordered by their index (ties by position), with a native numeric sort when keys fit. */
+/**
+ * Positions 0..m−1 ordered by their index (ties by position), with a native numeric sort when keys fit.
+ *
+ * @example
+ * sortedPositions([7, 3, 7, 1]); // Float64Array [3, 1, 0, 2]
+ */
 export function sortedPositions(indices: ArrayLike<number>): Float64Array {
   const m = indices.length;
   let max = 0;
@@ -94,6 +99,12 @@ const WAIT_MS = 60_000;
  * One pending read-ahead of an open `.npy` file: {@link start} hands the rows to a worker thread and returns;
  * {@link take} blocks until they are in and hands back the staging bytes with the plan, or null when the
  * rows differ from those started (or the worker failed), so the caller reads them itself.
+ *
+ * @example
+ * const ahead = new NpyPrefetcher(fd, header.dataOffset, rowBytes);
+ * ahead.start(nextRows);          // returns at once
+ * await session.run(feeds);       // the worker reads meanwhile
+ * const got = ahead.take(nextRows); // { staging, plan } or null
  */
 export class NpyPrefetcher {
   private worker: Worker | null = null;
@@ -116,7 +127,12 @@ export class NpyPrefetcher {
     const bytes = plan.slots * this.rowBytes;
     if (this.staging.byteLength < bytes) this.staging = new SharedArrayBuffer(bytes);
     if (!this.worker) {
-      this.worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [] });
+      try {
+        this.worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [] });
+      } catch {
+        this.broken = true; // no worker threads here: reads stay on this thread
+        return;
+      }
       this.worker.unref(); // never keeps the process alive
       this.worker.on('error', () => (this.broken = true));
     }
