@@ -6,7 +6,7 @@
 //     with its rows read from memory or from the .npy on disk (target: disk within 10% of memory);
 //  3. peak RSS of a child process iterating a shuffled epoch over a generated .npy larger than 4 GiB
 //     (target < 1 GiB). The file is sparse (header + ftruncate), made in a moment, and deleted after.
-// Options: --pngs N (2000) --jpegs N (200) --rounds N (5) --threads N (ORT threads for training; default all cores) --big-gib X (4.5) --only images|read|train|big
+// Options: --pngs N (2000) --jpegs N (200) --rounds N (5) --threads N (ORT threads for training; default all cores) --big-gib X (4.5) --only images|read|calls|train|big
 // The RSS measurement runs in a child process (bench/dataBigChild.ts) that loads only the .npy reader.
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
@@ -45,7 +45,7 @@ const only = values.only;
 const dir = mkdtempSync(path.join(tmpdir(), 'vaekit-bench-data-'));
 try {
   const cache = only === undefined || only === 'images' || only === 'read' ? await benchImages() : undefined;
-  if (only === undefined || only === 'read' || only === 'train') await benchReads(cache);
+  if (only === undefined || only === 'read' || only === 'train' || only === 'calls') await benchReads(cache);
   if (only === undefined || only === 'big') benchBig();
 } finally {
   rmSync(dir, { recursive: true, force: true });
@@ -111,9 +111,38 @@ async function benchReads(cache: RowDataset | undefined): Promise<void> {
     console.log(`  disk/memory read time per row: ${fmt(best.get('.npy on disk')! / best.get('in memory')!, 1)}×`);
   }
   const diskNoAhead = openNpyDataset(npyFile, { prefetchBytes: 0 });
-  await benchTraining(memory, disk, diskNoAhead);
+  if (only !== 'train') callReads(memory, disk, diskNoAhead);
+  if (only !== 'calls') await benchTraining(memory, disk, diskNoAhead);
   disk.close?.();
   diskNoAhead.close?.();
+}
+
+/**
+ * What a training call's rows (32 batches of 128) cost the JavaScript thread, the one ORT also runs on: read
+ * from memory, from disk directly, or from disk after a read-ahead started before a 40 ms block of the
+ * thread (Atomics.wait: a stand-in for ORT's synchronous run, using no CPU). Best and median of 20 calls each.
+ */
+function callReads(memory: RowDataset, disk: RowDataset, diskNoAhead: RowDataset): void {
+  const rows = 32 * B;
+  const x = new Float32Array(rows * 784);
+  const block = new Int32Array(new SharedArrayBuffer(4));
+  const perm = new Prng(4).permutation(memory.n);
+  const ms: Record<string, number[]> = { memory: [], 'disk, direct': [], 'disk, read ahead': [] };
+  for (let c = 0; c < 20; c++) {
+    const idx = perm.subarray((c * rows) % (memory.n - rows), ((c * rows) % (memory.n - rows)) + rows);
+    for (const [name, ds] of [['memory', memory], ['disk, direct', diskNoAhead], ['disk, read ahead', disk]] as const) {
+      ds.prefetch?.(idx);
+      Atomics.wait(block, 0, 0, 40);
+      const t0 = performance.now();
+      ds.read(idx, x);
+      ms[name].push(performance.now() - t0);
+    }
+  }
+  const stat = (a: number[]) => {
+    const s = [...a].sort((p, q) => p - q);
+    return `${fmt(s[0], 2)} ms best, ${fmt(s[s.length >> 1], 2)} median`;
+  };
+  console.log(`one call's ${rows} rows on the JavaScript thread: ${Object.entries(ms).map(([k, v]) => `${k} ${stat(v)}`).join('; ')}`);
 }
 
 /**
