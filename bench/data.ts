@@ -6,10 +6,10 @@
 //     with its rows read from memory or from the .npy on disk (target: disk within 10% of memory);
 //  3. peak RSS of a child process iterating a shuffled epoch over a generated .npy larger than 4 GiB
 //     (target < 1 GiB). The file is sparse (header + ftruncate), made in a moment, and deleted after.
-// Options: --pngs N (2000) --jpegs N (200) --rounds N (5) --big-gib X (4.5) --only images|read|train|big
+// Options: --pngs N (2000) --jpegs N (200) --rounds N (5) --threads N (ORT threads for training; default all cores) --big-gib X (4.5) --only images|read|calls|train|big
 // The RSS measurement runs in a child process (bench/dataBigChild.ts) that loads only the .npy reader.
 import { spawnSync } from 'node:child_process';
-import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,7 @@ const { values } = parseArgs({
     pngs: { type: 'string', default: '2000' },
     jpegs: { type: 'string', default: '200' },
     rounds: { type: 'string', default: '5' },
+    threads: { type: 'string' },
     'big-gib': { type: 'string', default: '4.5' },
     only: { type: 'string' },
   },
@@ -44,7 +45,7 @@ const only = values.only;
 const dir = mkdtempSync(path.join(tmpdir(), 'vaekit-bench-data-'));
 try {
   const cache = only === undefined || only === 'images' || only === 'read' ? await benchImages() : undefined;
-  if (only === undefined || only === 'read' || only === 'train') await benchReads(cache);
+  if (only === undefined || only === 'read' || only === 'train' || only === 'calls') await benchReads(cache);
   if (only === undefined || only === 'big') benchBig();
 } finally {
   rmSync(dir, { recursive: true, force: true });
@@ -110,9 +111,38 @@ async function benchReads(cache: RowDataset | undefined): Promise<void> {
     console.log(`  disk/memory read time per row: ${fmt(best.get('.npy on disk')! / best.get('in memory')!, 1)}×`);
   }
   const diskNoAhead = openNpyDataset(npyFile, { prefetchBytes: 0 });
-  await benchTraining(memory, disk, diskNoAhead);
+  if (only !== 'train') callReads(memory, disk, diskNoAhead);
+  if (only !== 'calls') await benchTraining(memory, disk, diskNoAhead);
   disk.close?.();
   diskNoAhead.close?.();
+}
+
+/**
+ * What a training call's rows (32 batches of 128) cost the JavaScript thread, the one ORT also runs on: read
+ * from memory, from disk directly, or from disk after a read-ahead started before a 40 ms block of the
+ * thread (Atomics.wait: a stand-in for ORT's synchronous run, using no CPU). Best and median of 20 calls each.
+ */
+function callReads(memory: RowDataset, disk: RowDataset, diskNoAhead: RowDataset): void {
+  const rows = 32 * B;
+  const x = new Float32Array(rows * 784);
+  const block = new Int32Array(new SharedArrayBuffer(4));
+  const perm = new Prng(4).permutation(memory.n);
+  const ms: Record<string, number[]> = { memory: [], 'disk, direct': [], 'disk, read ahead': [] };
+  for (let c = 0; c < 20; c++) {
+    const idx = perm.subarray((c * rows) % (memory.n - rows), ((c * rows) % (memory.n - rows)) + rows);
+    for (const [name, ds] of [['memory', memory], ['disk, direct', diskNoAhead], ['disk, read ahead', disk]] as const) {
+      ds.prefetch?.(idx);
+      Atomics.wait(block, 0, 0, 40);
+      const t0 = performance.now();
+      ds.read(idx, x);
+      ms[name].push(performance.now() - t0);
+    }
+  }
+  const stat = (a: number[]) => {
+    const s = [...a].sort((p, q) => p - q);
+    return `${fmt(s[0], 2)} ms best, ${fmt(s[s.length >> 1], 2)} median`;
+  };
+  console.log(`one call's ${rows} rows on the JavaScript thread: ${Object.entries(ms).map(([k, v]) => `${k} ${stat(v)}`).join('; ')}`);
 }
 
 /**
@@ -123,34 +153,48 @@ async function benchReads(cache: RowDataset | undefined): Promise<void> {
  */
 async function benchTraining(memory: RowDataset, disk: RowDataset, diskNoAhead: RowDataset): Promise<void> {
   const rounds = Number(values.rounds);
-  const engine = nodeEngine({});
+  const engine = nodeEngine({ threads: values.threads === undefined ? undefined : Number(values.threads) });
   const model = parseVaeConfig({});
   const training = parseTrainConfig({ epochs: 1, batchSize: B, seed: 3 });
-  const msPerStep = async (ds: RowDataset): Promise<number> => {
+  const cpu = { memory: [] as number[], disk: [] as number[], noAhead: [] as number[] };
+  const msPerStep = async (ds: RowDataset, name: keyof typeof cpu): Promise<number> => {
     const trainer = await Trainer.create(engine, model, training, { train: ds });
     const K = trainer.stepsPerCall;
     const last = Math.floor(Math.floor(ds.n / B - 1) / K) * K + 1; // last step of the last full call
-    let t0 = 0;
-    let t1 = 0;
+    let [t0, t1, c0, c1] = [0, 0, 0, 0];
     await trainer.run((e) => {
       if (e.type !== 'step') return;
-      if (e.step === K + 1) t0 = performance.now();
-      if (e.step === last) t1 = performance.now();
+      if (e.step === K + 1) [t0, c0] = [performance.now(), mainThreadCpuMs()];
+      if (e.step === last) [t1, c1] = [performance.now(), mainThreadCpuMs()];
     });
+    cpu[name].push((c1 - c0) / (last - K - 1));
     return (t1 - t0) / (last - K - 1);
   };
   const times = { memory: [] as number[], disk: [] as number[], noAhead: [] as number[] };
   for (let round = 0; round < rounds; round++) {
-    times.memory.push(await msPerStep(memory));
-    times.disk.push(await msPerStep(disk));
-    times.noAhead.push(await msPerStep(diskNoAhead));
+    times.memory.push(await msPerStep(memory, 'memory'));
+    times.disk.push(await msPerStep(disk, 'disk'));
+    times.noAhead.push(await msPerStep(diskNoAhead, 'noAhead'));
   }
   const range = (a: number[]) => `${fmt(Math.min(...a), 3)}–${fmt(Math.max(...a), 3)}`;
   const ratios = times.memory.map((m, i) => (100 * m) / times.disk[i]);
-  console.log(`training (Trainer, 784-400-20 VAE, batch ${B}, one epoch, ${rounds} alternating rounds): memory ${range(times.memory)} ms/step, ` +
+  console.log(`training (Trainer, 784-400-20 VAE, batch ${B}, one epoch, ${values.threads ?? 'all'} ORT threads, ${rounds} alternating rounds): memory ${range(times.memory)} ms/step, ` +
     `.npy on disk ${range(times.disk)} ms/step; disk throughput = ${fmt((100 * Math.min(...times.memory)) / Math.min(...times.disk), 1)}% of memory ` +
     `(best against best; per round ${ratios.map((r) => fmt(r, 0)).join(', ')}%) (target ≥ 90%); ` +
     `without the read-ahead ${range(times.noAhead)} ms/step (${fmt((100 * Math.min(...times.memory)) / Math.min(...times.noAhead), 1)}%)`);
+  if (cpu.memory.every(Number.isFinite)) {
+    console.log(`  CPU time of the JavaScript thread (ORT's calling thread included) per step: memory ${range(cpu.memory)} ms, ` +
+      `disk ${range(cpu.disk)} ms, disk without the read-ahead ${range(cpu.noAhead)} ms (less sensitive to a shared machine than the wall clock)`);
+  }
+}
+
+/** CPU milliseconds the main thread has used (Linux: /proc/self/task/<pid>/stat, in clock ticks of 10 ms); NaN elsewhere. */
+function mainThreadCpuMs(): number {
+  const f = `/proc/self/task/${process.pid}/stat`;
+  if (!existsSync(f)) return NaN;
+  const line = readFileSync(f, 'utf8');
+  const fields = line.slice(line.lastIndexOf(') ') + 2).split(' '); // after the command name, which may hold spaces
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime (fields 14 and 15 of the line)
 }
 
 function benchBig(): void {

@@ -16,9 +16,45 @@ export interface NpyRowLayout {
   /** The multiplier applied to stored values (1/255 for uint8, else 1). */
   scale: number;
   channelsLast: boolean;
+  /** What {@link convertStoredRow} needs to know of a row. */
+  geometry: RowGeometry;
   /** Converts one stored row (`src[from .. from+rowElems)`, file order) into `dst` at `at`. */
   convert(src: StoredRows, from: number, dst: Float32Array, at: number): void;
 }
+
+/** A row's channels, pixels per channel plane, values, and whether it is stored channels-last. */
+export interface RowGeometry {
+  c: number;
+  hw: number;
+  rowElems: number;
+  last: boolean;
+}
+
+/**
+ * Converts one stored row (`src[from .. from+rowElems)`, file order) into float32 `dst` at `at`, in vaekit's
+ * [C, H, W] order; uint8 through `u8` (the table of v / 255). One loop per case, each over a single
+ * typed-array type, so the hot loop stays monomorphic. Self-contained (it names nothing outside itself):
+ * the `.npy` read-ahead worker runs this function's own source text.
+ *
+ * @example
+ * convertStoredRow(Uint8Array.of(0, 255), 0, out, 0, { c: 1, hw: 2, rowElems: 2, last: false }, u8); // out: [0, 1]
+ */
+export function convertStoredRow(src: StoredRows, from: number, dst: Float32Array, at: number, g: RowGeometry, u8: Float32Array): void {
+  const { c, hw, rowElems, last } = g;
+  if (src instanceof Uint8Array) {
+    if (last) for (let p = 0; p < hw; p++) for (let k = 0; k < c; k++) dst[at + k * hw + p] = u8[src[from + p * c + k]];
+    else for (let j = 0; j < rowElems; j++) dst[at + j] = u8[src[from + j]];
+  } else if (src instanceof Float32Array) {
+    if (last) for (let p = 0; p < hw; p++) for (let k = 0; k < c; k++) dst[at + k * hw + p] = src[from + p * c + k];
+    else dst.set(src.subarray(from, from + rowElems), at);
+  } else {
+    if (last) for (let p = 0; p < hw; p++) for (let k = 0; k < c; k++) dst[at + k * hw + p] = src[from + p * c + k];
+    else for (let j = 0; j < rowElems; j++) dst[at + j] = src[from + j];
+  }
+}
+
+/** uint8 → [0, 1]: v / 255 (not v * (1/255): the same rounding as the IDX loader), faster by table than dividing. */
+export const U8_TO_UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
 
 /** Stored elements of data arrays. */
 export type StoredRows = Uint8Array | Float32Array | Float64Array;
@@ -49,23 +85,9 @@ export function npyRowLayout(shape: readonly number[], dtype: NpyDtype, source: 
   const rowElems = rest.reduce((a, b) => a * b, 1);
   const scale = dtype === 'uint8' ? 1 / 255 : 1;
   const [c, h, w] = rowShape;
-  const hw = h * w;
-  // One loop per case, each over a single typed-array type, so the hot loop stays monomorphic.
-  // uint8: a table of v / 255 (not v * (1/255): the same rounding as the IDX loader), faster than dividing
-  const u8 = Float32Array.from({ length: 256 }, (_, v) => v / 255);
-  const convert = (src: StoredRows, from: number, dst: Float32Array, at: number): void => {
-    if (src instanceof Uint8Array) {
-      if (last) for (let p = 0; p < hw; p++) for (let k = 0; k < c; k++) dst[at + k * hw + p] = u8[src[from + p * c + k]];
-      else for (let j = 0; j < rowElems; j++) dst[at + j] = u8[src[from + j]];
-    } else if (src instanceof Float32Array) {
-      if (last) for (let p = 0; p < hw; p++) for (let k = 0; k < c; k++) dst[at + k * hw + p] = src[from + p * c + k];
-      else dst.set(src.subarray(from, from + rowElems), at);
-    } else {
-      if (last) for (let p = 0; p < hw; p++) for (let k = 0; k < c; k++) dst[at + k * hw + p] = src[from + p * c + k];
-      else for (let j = 0; j < rowElems; j++) dst[at + j] = src[from + j];
-    }
-  };
-  return { n, shape: rowShape, rowElems, scale, channelsLast: last, convert };
+  const geometry: RowGeometry = { c, hw: h * w, rowElems, last };
+  const convert = (src: StoredRows, from: number, dst: Float32Array, at: number): void => convertStoredRow(src, from, dst, at, geometry, U8_TO_UNIT);
+  return { n, shape: rowShape, rowElems, scale, channelsLast: last, geometry, convert };
 }
 
 /**

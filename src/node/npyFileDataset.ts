@@ -25,7 +25,7 @@ export interface NpyDatasetOptions {
   name?: string;
   /** Largest read buffer in bytes (default 8 MiB); bounds memory whatever the batch size. */
   chunkBytes?: number;
-  /** Largest read-ahead ({@link RowDataset.prefetch}) in bytes (default 64 MiB; 0: none). */
+  /** Largest read-ahead ({@link RowDataset.prefetch}) in bytes of float32 rows (default 256 MiB; 0: none). */
   prefetchBytes?: number;
 }
 
@@ -86,8 +86,8 @@ function npyFileDataset(fd: number, file: string, opts: NpyDatasetOptions): RowD
   if (opts.labels && opts.labels.length !== L.n) throw new VaekitError(`${file}: ${L.n} rows but ${opts.labels.length} labels`, 'E_DATA');
   const name = opts.name ?? path.basename(file);
   const chunkRows = Math.max(1, Math.floor((opts.chunkBytes ?? 8 << 20) / rowBytes));
-  const prefetchRows = Math.floor((opts.prefetchBytes ?? 64 << 20) / rowBytes);
-  const prefetcher = prefetchRows > 0 ? new NpyPrefetcher(fd, header.dataOffset, rowBytes) : null;
+  const prefetchRows = Math.floor((opts.prefetchBytes ?? 256 << 20) / (4 * L.rowElems));
+  const prefetcher = prefetchRows > 0 ? new NpyPrefetcher(fd, header.dataOffset, rowBytes, header.dtype, L.geometry) : null;
   const elemsOf = (b: ArrayBufferLike): StoredRows =>
     header.dtype === 'uint8' ? new Uint8Array(b) : header.dtype === 'float32' ? new Float32Array(b) : new Float64Array(b);
   let scratch = new ArrayBuffer(0);
@@ -116,8 +116,8 @@ function npyFileDataset(fd: number, file: string, opts: NpyDatasetOptions): RowD
       if (x.length < indices.length * L.rowElems) throw new VaekitError(`${name}: x holds ${x.length} values, ${indices.length} rows need ${indices.length * L.rowElems}`, 'E_SHAPE');
       const ahead = prefetcher?.take(indices);
       if (ahead) {
-        const elems = elemsOf(ahead.staging);
-        for (let k = 0; k < indices.length; k++) L.convert(elems, ahead.plan.slot[k] * L.rowElems, x, k * L.rowElems);
+        const E = L.rowElems;
+        for (let k = 0; k < indices.length; k++) x.set(ahead.rows.subarray(ahead.plan.slot[k] * E, (ahead.plan.slot[k] + 1) * E), k * E);
         return;
       }
       // chunks of positions bound the scratch buffer whatever the request

@@ -1,11 +1,13 @@
 import { Worker } from 'node:worker_threads';
+import { type NpyDtype } from '../data/npy.js';
+import { convertStoredRow, type RowGeometry } from '../data/npyRows.js';
 
 /**
  * Reads the rows of the next training call from an `.npy` file on a worker thread while ONNX Runtime runs
  * the current one. onnxruntime-node runs a session synchronously on the JavaScript thread, so a read on that
- * thread can never overlap it; the worker's positioned reads can. The worker only copies stored bytes into a
- * shared staging buffer (no conversion, so the dtype logic stays in one place: the reading thread converts
- * with the dataset's row layout). Results are the same bytes a synchronous read gets, so exact resume holds.
+ * thread can never overlap it; the worker's positioned reads and conversion can. The worker converts with the
+ * dataset's own function ({@link convertStoredRow}) into a shared float32 buffer, so the reading thread only
+ * copies rows into place, as from memory; the values are the same a direct read gets, so exact resume holds.
  */
 
 /** How a set of rows is read: each position's slot in the staging area, and runs of consecutive rows. */
@@ -45,7 +47,12 @@ export function planRead(indices: ArrayLike<number>): ReadPlan {
   return { slot, slots, runs: Float64Array.from(runs) };
 }
 
-/** Positions 0..m−1 ordered by their index (ties by position), with a native numeric sort when keys fit. */
+/**
+ * Positions 0..m−1 ordered by their index (ties by position), with a native numeric sort when keys fit.
+ *
+ * @example
+ * sortedPositions([7, 3, 7, 1]); // Float64Array [3, 1, 0, 2]
+ */
 export function sortedPositions(indices: ArrayLike<number>): Float64Array {
   const m = indices.length;
   let max = 0;
@@ -61,21 +68,34 @@ export function sortedPositions(indices: ArrayLike<number>): Float64Array {
   return Float64Array.from(Array.from({ length: m }, (_, k) => k).sort((a, b) => indices[a] - indices[b] || a - b));
 }
 
-// The worker: positioned reads of each run into the shared staging bytes, then a flag (1 done, 2 failed).
+// The worker: positioned reads of each run (in pieces of at most 1 MiB), each row converted to float32 into the
+// shared output by the dataset's own conversion function (its source text), then a flag (1 done, 2 failed).
 // Plain CommonJS evaluated from a string, so it needs no file of its own beside a bundle.
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { readSync } = require('node:fs');
-parentPort.on('message', ({ fd, staging, flag, runs, dataOffset, rowBytes }) => {
-  const bytes = new Uint8Array(staging);
+const convertStoredRow = ${convertStoredRow.toString()};
+const u8 = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+const CTOR = { uint8: Uint8Array, float32: Float32Array, float64: Float64Array };
+let scratch = new ArrayBuffer(0);
+parentPort.on('message', ({ fd, out, flag, runs, dataOffset, rowBytes, dtype, geometry }) => {
+  const dst = new Float32Array(out);
+  const E = geometry.rowElems;
+  const per = Math.max(1, Math.floor((1 << 20) / rowBytes));
   let result = 1;
   try {
     for (let r = 0; r < runs.length; r += 3) {
-      const len = runs[r + 2] * rowBytes, at = runs[r + 1] * rowBytes, pos = dataOffset + runs[r] * rowBytes;
-      for (let got = 0; got < len; ) {
-        const k = readSync(fd, bytes, at + got, len - got, pos + got);
-        if (k === 0) throw new Error('end of file');
-        got += k;
+      for (let j = 0; j < runs[r + 2]; j += per) {
+        const m = Math.min(per, runs[r + 2] - j), len = m * rowBytes, pos = dataOffset + (runs[r] + j) * rowBytes;
+        if (scratch.byteLength < len) scratch = new ArrayBuffer(len);
+        const bytes = new Uint8Array(scratch, 0, len);
+        for (let got = 0; got < len; ) {
+          const k = readSync(fd, bytes, got, len - got, pos + got);
+          if (k === 0) throw new Error('end of file');
+          got += k;
+        }
+        const src = new CTOR[dtype](scratch, 0, m * E);
+        for (let q = 0; q < m; q++) convertStoredRow(src, q * E, dst, (runs[r + 1] + j + q) * E, geometry, u8);
       }
     }
   } catch {
@@ -92,12 +112,19 @@ const WAIT_MS = 60_000;
 
 /**
  * One pending read-ahead of an open `.npy` file: {@link start} hands the rows to a worker thread and returns;
- * {@link take} blocks until they are in and hands back the staging bytes with the plan, or null when the
+ * {@link take} blocks until they are in and hands back the converted rows with the plan, or null when the
  * rows differ from those started (or the worker failed), so the caller reads them itself.
+ *
+ * @example
+ * const ahead = new NpyPrefetcher(fd, header.dataOffset, rowBytes, header.dtype, layout.geometry);
+ * ahead.start(nextRows);          // returns at once
+ * await session.run(feeds);       // the worker reads meanwhile
+ * const got = ahead.take(nextRows); // { rows, plan } or null
  */
 export class NpyPrefetcher {
   private worker: Worker | null = null;
   private broken = false;
+  /** Converted rows, [slots, rowElems] float32. */
   private staging = new SharedArrayBuffer(0);
   private readonly flag = new Int32Array(new SharedArrayBuffer(4));
   private pending: { indices: Int32Array; plan: ReadPlan } | null = null;
@@ -106,6 +133,8 @@ export class NpyPrefetcher {
     private readonly fd: number,
     private readonly dataOffset: number,
     private readonly rowBytes: number,
+    private readonly dtype: NpyDtype,
+    private readonly geometry: RowGeometry,
   ) {}
 
   /** Starts reading rows `indices` in the background (after the previous read-ahead, if any, has ended). */
@@ -113,26 +142,31 @@ export class NpyPrefetcher {
     if (this.broken) return;
     this.settle();
     const plan = planRead(indices);
-    const bytes = plan.slots * this.rowBytes;
+    const bytes = plan.slots * this.geometry.rowElems * 4;
     if (this.staging.byteLength < bytes) this.staging = new SharedArrayBuffer(bytes);
     if (!this.worker) {
-      this.worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [] });
+      try {
+        this.worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [] });
+      } catch {
+        this.broken = true; // no worker threads here: reads stay on this thread
+        return;
+      }
       this.worker.unref(); // never keeps the process alive
       this.worker.on('error', () => (this.broken = true));
     }
     Atomics.store(this.flag, 0, 0);
-    const { fd, staging, dataOffset, rowBytes } = this;
-    this.worker.postMessage({ fd, staging, flag: this.flag.buffer, runs: plan.runs, dataOffset, rowBytes });
+    const { fd, staging, dataOffset, rowBytes, dtype, geometry } = this;
+    this.worker.postMessage({ fd, out: staging, flag: this.flag.buffer, runs: plan.runs, dataOffset, rowBytes, dtype, geometry });
     this.pending = { indices: Int32Array.from(indices), plan };
   }
 
-  /** The staging bytes and plan of a finished read-ahead of exactly `indices`, or null (read them yourself). */
-  take(indices: ArrayLike<number>): { staging: SharedArrayBuffer; plan: ReadPlan } | null {
+  /** The converted rows ([slots, rowElems]) and plan of a finished read-ahead of exactly `indices`, or null (read them yourself). */
+  take(indices: ArrayLike<number>): { rows: Float32Array; plan: ReadPlan } | null {
     const p = this.pending;
     if (!p || p.indices.length !== indices.length) return null;
     for (let k = 0; k < indices.length; k++) if (p.indices[k] !== indices[k]) return null;
     this.pending = null;
-    return this.wait() ? { staging: this.staging, plan: p.plan } : null;
+    return this.wait() ? { rows: new Float32Array(this.staging, 0, p.plan.slots * this.geometry.rowElems), plan: p.plan } : null;
   }
 
   /** Waits for any read in flight and stops the worker; the caller may close the file after this. */

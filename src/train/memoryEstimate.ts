@@ -7,7 +7,7 @@
  * - per example of a call's batches, the activations the backward pass keeps: every tensor of the forward
  *   pass and its gradient, plus the input (3 × the traced activation sizes, K samples for the decoder's part
  *   under a K-sample objective counted as K times the whole, an upper bound), and the stored rows a disk
- *   source reads ahead for the next call (at most 8 bytes per value, float64: 2 float32 values) and a
+ *   source reads ahead for the next call (converted to float32 on a worker thread) and a
  *   conditional model's one-hot labels (one value per class).
  */
 import { sizeOf } from '../graph/dtype.js';
@@ -28,6 +28,6 @@ const COPIES_PER_PARAM = 12;
 export function trainingBytes(model: VaeConfig | Vae, batchSize: number, stepsPerCall: number): number {
   const vae = asVae(model);
   const params = Object.values(vae.specs).reduce((n, s) => n + sizeOf(s.shape), 0);
-  const perExample = 3 * activationSizes(vae).total * vae.config.objective.k + 2 * sizeOf(vae.config.dataShape) + vae.config.classes;
+  const perExample = 3 * activationSizes(vae).total * vae.config.objective.k + sizeOf(vae.config.dataShape) + vae.config.classes;
   return 4 * (COPIES_PER_PARAM * params + stepsPerCall * batchSize * perExample);
 }

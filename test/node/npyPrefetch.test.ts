@@ -1,5 +1,6 @@
 // The read-ahead of an .npy on disk: the plan of a read (sorted runs, shared slots for repeats) against a
-// direct construction, and rows read on the worker thread against numpy's own conversion of the file.
+// direct construction, and rows read and converted on the worker thread (uint8 channels-last, float32,
+// float64) against numpy's own conversion of the file.
 import assert from 'node:assert/strict';
 import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,6 +38,9 @@ rng = np.random.default_rng(2)
 nhwc = rng.integers(0, 256, (53, 4, 5, 3), dtype=np.uint8)
 np.save(f'{d}/nhwc.npy', nhwc)
 np.save(f'{d}/nhwc_truth.npy', (nhwc.transpose(0, 3, 1, 2) / 255.0).astype(np.float32))
+nchw = rng.standard_normal((53, 2, 3, 4)).astype(np.float32)
+np.save(f'{d}/nchw.npy', nchw)
+np.save(f'{d}/nchw_truth.npy', nchw)
 nd = rng.standard_normal((53, 9))
 np.save(f'{d}/nd.npy', nd)
 np.save(f'{d}/nd_truth.npy', nd.astype(np.float32))
@@ -56,7 +60,7 @@ test('rows read ahead on a worker thread equal numpy\'s conversion; a read of ot
   try {
     numpy(WRITE, [dir]);
     const rng = new Prng(5);
-    for (const [name, channelsLast] of [['nhwc', true], ['nd', undefined]] as const) {
+    for (const [name, channelsLast] of [['nhwc', true], ['nchw', undefined], ['nd', undefined]] as const) {
       const truth = decodeNpy(readFileSync(join(dir, `${name}_truth.npy`)), name).data as Float32Array;
       const ds = openNpyDataset(join(dir, `${name}.npy`), { channelsLast, prefetchBytes: 1 << 20 });
       try {
