@@ -55,11 +55,9 @@ export class Engine {
     return this.compileBytes(toOnnx(graph, outputs, { name, nchwcBlock, ...opts }), graph, outputs, name, new Set(Object.keys(opts.initializers ?? {})));
   }
 
-  private nchwcProbe?: Promise<number | undefined>;
   /** Block size of the NCHWc kernels that {@link compile} writes convolutions for, or undefined when it writes none. */
   nchwcBlock(): Promise<number | undefined> {
-    if (!this.opts.nchwc) return Promise.resolve(undefined);
-    return (this.nchwcProbe ??= probeNchwcBlock(this.ort));
+    return this.opts.nchwc ? probeNchwcBlock(this.ort) : Promise.resolve(undefined);
   }
 
   /** Creates a session from ONNX bytes already built from `graph` (minus the `baked` inputs, written as initializers). */

@@ -12,7 +12,16 @@ import { type OrtModule } from './engine.js';
  * @example
  * const bs = await probeNchwcBlock(ort); // 8 on an AVX2 machine
  */
-export async function probeNchwcBlock(ort: OrtModule): Promise<number | undefined> {
+export function probeNchwcBlock(ort: OrtModule): Promise<number | undefined> {
+  let p = asked.get(ort);
+  if (!p) asked.set(ort, (p = ask(ort)));
+  return p;
+}
+
+// one question per ORT module in the process (engines are cheap to make; sessions are not)
+const asked = new WeakMap<OrtModule, Promise<number | undefined>>();
+
+async function ask(ort: OrtModule): Promise<number | undefined> {
   const f32 = ONNX_DTYPE.float32;
   const info = (name: string, dims?: number[]) => ({ name, type: { tensorType: { elemType: f32, ...(dims ? { shape: { dim: dims.map((d) => ({ dimValue: d })) } } : {}) } } });
   const model = {
