@@ -25,19 +25,21 @@ interface Case {
   nchwcConvs: number;
 }
 
-// Settings differ between H and W so that a swapped axis shows; the convolutions have whole input blocks, one
-// input channel block and a half, or fewer channels than a block (the kernels' NCHW-input path). nchwcConvs
-// counts the Conv ops written as NCHWc (ConvTranspose stays ORT's own).
+// Settings differ between H and W so that a swapped axis shows; the convolutions have whole channel blocks, or
+// channel counts the lowering declines. nchwcConvs counts the Conv ops written as NCHWc (forward, and the input
+// gradient of a transposed convolution; ConvTranspose itself stays ORT's own).
 const cases: Case[] = [
   { name: 'conv 3x2, stride (2,3), pads (1,0,2,1), C = block', x: [3, k, 9, 8], w: [2 * k, k, 3, 2], transposed: false, opts: { stride: [2, 3], pad: [1, 0, 2, 1] }, nchwcConvs: 1 },
-  { name: 'conv 1x4, stride (3,1), pads (0,2,0,1), 3 channels (NCHW input)', x: [2, 3, 7, 5], w: [k, 3, 1, 4], transposed: false, opts: { stride: [3, 1], pad: [0, 2, 0, 1] }, nchwcConvs: 1 },
+  { name: 'conv 1x4, stride (3,1), pads (0,2,0,1), 2 input blocks', x: [2, 2 * k, 7, 5], w: [k, 2 * k, 1, 4], transposed: false, opts: { stride: [3, 1], pad: [0, 2, 0, 1] }, nchwcConvs: 1 },
+  { name: 'conv from 3 channels (an RGB image: declined)', x: [2, 3, 7, 5], w: [k, 3, 3, 3], transposed: false, opts: { stride: 2, pad: 1 }, nchwcConvs: 0 },
   { name: 'conv 3x3 dilated (2,1), 2 input blocks', x: [2, 2 * k, 8, 7], w: [k, 2 * k, 3, 3], transposed: false, opts: { pad: [2, 1, 1, 0], dilation: [2, 1] }, nchwcConvs: 1 },
   { name: 'conv with 1.5 input blocks (declined: plain Conv)', x: [2, k + k / 2, 6, 6], w: [k, k + k / 2, 3, 3], transposed: false, opts: { stride: 2, pad: 1 }, nchwcConvs: 0 },
   { name: 'conv with output channels not a whole block (declined)', x: [2, k, 6, 6], w: [k + 4, k, 3, 3], transposed: false, opts: { stride: 2, pad: 1 }, nchwcConvs: 0 },
   // ConvTranspose x [N,C,H,W], w [C,O,kh,kw]: its input gradient is Conv(gy [N,O,…], w) with C output channels
   { name: 'convT 4x3, stride (3,2), pads (2,0,0,1), output padding (0,1)', x: [2, 2 * k, 4, 3], w: [2 * k, k, 4, 3], transposed: true, opts: { stride: [3, 2], pad: [2, 0, 0, 1], outputPadding: [0, 1] }, nchwcConvs: 1 },
   { name: 'convT the VAE decoder layer (3x3, s2, p1, op1)', x: [4, 2 * k, 7, 7], w: [2 * k, k, 3, 3], transposed: true, opts: { stride: 2, pad: 1, outputPadding: 1 }, nchwcConvs: 1 },
-  { name: 'convT to 1 channel (the VAE output layer): input gradient from NCHW input', x: [2, k, 6, 5], w: [k, 1, 3, 3], transposed: true, opts: { pad: 1 }, nchwcConvs: 1 },
+  { name: 'convT to 1 channel (the VAE output layer): its input gradient is a Conv from 1 channel (declined)', x: [2, k, 6, 5], w: [k, 1, 3, 3], transposed: true, opts: { pad: 1 }, nchwcConvs: 0 },
+  { name: 'convT 3x2 stride (1,2) to 2 blocks from 3 blocks', x: [2, 3 * k, 5, 4], w: [3 * k, 2 * k, 3, 2], transposed: true, opts: { stride: [1, 2], pad: [1, 0, 1, 1], outputPadding: [0, 1] }, nchwcConvs: 1 },
 ];
 
 for (const c of cases) {
