@@ -4,6 +4,7 @@
 // Options: --steps N (timed steps per round, default 60) --rounds N (default 3) --threads N (default: cores)
 // --steps-per-call K (default 4) --latent L (default 2, the Keras example's and the reference's default)
 // --plain (serialize without the CPU lowerings: the dilated-Conv weight gradient an export would carry) --no-torch
+// --no-nchwc (the CPU lowerings without ORT's NCHWc convolution kernels)
 // --cpu-time (also measure CPU time per step, vaekit's process and PyTorch's from two runs of different lengths;
 // on a machine shared with other jobs, wall time measures the contention and CPU time the work; use --threads 1).
 import { parseArgs } from 'node:util';
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     'steps-per-call': { type: 'string', default: '4' },
     latent: { type: 'string', default: '2' },
     plain: { type: 'boolean' },
+    'no-nchwc': { type: 'boolean' },
     'cpu-time': { type: 'boolean' },
     'no-torch': { type: 'boolean' },
   },
@@ -35,7 +37,7 @@ const perCall = Number(values['steps-per-call']);
 const L = Number(values.latent);
 const B = 128;
 const model = convVae(L);
-const engine = nodeEngine({ threads: values.threads ? Number(values.threads) : undefined });
+const engine = nodeEngine({ threads: values.threads ? Number(values.threads) : undefined, nchwc: !values['no-nchwc'] });
 if (values.plain) {
   // the same graphs written with ONNX Runtime's own Conv/ConvTranspose kernels (what an export emits)
   engine.compile = (g, outs, name = 'graph') => engine.compileBytes(toOnnx(g, outs, { name, lower: false }), g, outs, name);
@@ -45,7 +47,7 @@ const { train } = await loadFashionMnist();
 const spec = { params: model.shapes, data: { x: { shape: [B, 1, 28, 28] }, eps: { shape: [B, L] } }, loss: model.loss, optimizer: adam({ lr: 1e-3 }) };
 const t0 = performance.now();
 const runner = await StepRunner.create(engine, spec, { params: model.init(rng) }, perCall);
-console.log(`compiled ${perCall} steps per call in ${((performance.now() - t0) / 1000).toFixed(1)} s (${values.plain ? 'plain ONNX, no CPU lowerings' : 'with the CPU lowerings: conv weight gradients as Gemm'})`);
+console.log(`compiled ${perCall} steps per call in ${((performance.now() - t0) / 1000).toFixed(1)} s (${values.plain ? 'plain ONNX, no CPU lowerings' : `with the CPU lowerings: conv weight gradients as Gemm, ${(await engine.nchwcBlock()) ? `convolutions as NCHWc kernels (block ${await engine.nchwcBlock()})` : 'no NCHWc kernels'}`})`);
 
 // a pool of shuffled real batches, so data preparation stays out of the timing
 const poolBatches = 16 + perCall;

@@ -1,13 +1,14 @@
 // npm run bench:conv-layers — forward, input-gradient and weight-gradient time of each convolution of the
-// Keras conv VAE (batch 128, 2 threads by default), serialized as plain ONNX Conv/ConvTranspose and with the
-// CPU lowerings of src/graph/convLowerings.ts, with the GFLOP/s each reaches.
+// Keras conv VAE (batch 128, 2 threads by default), serialized as plain ONNX Conv/ConvTranspose, with the
+// CPU lowerings of src/graph/convLowerings.ts, and with those and the NCHWc kernels (src/graph/nchwcLowerings.ts),
+// with the GFLOP/s each reaches.
 // Options: --threads N (default 2) --reps N (timed runs per graph, default 10; the median is printed)
 // --cpu-time (time the process's CPU time instead of the wall clock: on a machine shared with other jobs,
 // 1 thread and CPU time measure the work each form does).
 import { parseArgs } from 'node:util';
 import { grad } from '../src/autodiff/grad.js';
 import { conv2d, convTranspose2d } from '../src/graph/ops/index.js';
-import { toOnnx } from '../src/graph/serialize.js';
+import { toOnnx, type ToOnnxOptions } from '../src/graph/serialize.js';
 import { Graph, type Tensor } from '../src/graph/tensor.js';
 import { nodeEngine } from '../src/node.js';
 import { Prng } from '../src/random/prng.js';
@@ -36,8 +37,16 @@ const layers: Layer[] = [
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
-async function timeGraph(g: Graph, outs: Record<string, Tensor>, lower: boolean, feeds: Record<string, Float32Array>): Promise<number> {
-  const f = await engine.compileBytes(toOnnx(g, outs, { lower }), g, outs, 'bench');
+const nchwcBlock = await engine.nchwcBlock();
+// the forms compared: plain ONNX, the CPU lowerings without NCHWc kernels, and with them (what the engine writes)
+const FORMS = [
+  ['plain', { lower: false }],
+  ['lowered', { lower: true }],
+  [`nchwc${nchwcBlock ?? '(none)'}`, { lower: true, nchwcBlock }],
+] as const;
+
+async function timeGraph(g: Graph, outs: Record<string, Tensor>, opts: ToOnnxOptions, feeds: Record<string, Float32Array>): Promise<number> {
+  const f = await engine.compileBytes(toOnnx(g, outs, opts), g, outs, 'bench');
   for (let i = 0; i < 3; i++) await f.run(feeds);
   const ts: number[] = [];
   for (let i = 0; i < reps; i++) {
@@ -66,11 +75,11 @@ for (const L of layers) {
   const cells: string[] = [];
   for (const [what, out] of [['fwd', { y }], ['dX', { gx }], ['dW', { gw }]] as const) {
     const row: string[] = [];
-    for (const lower of [false, true]) {
-      const ms = await timeGraph(g, out as Record<string, Tensor>, lower, feeds);
-      row.push(`${ms.toFixed(2)} ms ${(flops / ms / 1e6).toFixed(0)} GF/s`);
+    for (const [form, opts] of FORMS) {
+      const ms = await timeGraph(g, out as Record<string, Tensor>, opts, feeds);
+      row.push(`${form} ${ms.toFixed(2)} ms ${(flops / ms / 1e6).toFixed(0)} GF/s`);
     }
-    cells.push(`  ${what}: plain ${row[0]} | lowered ${row[1]}`);
+    cells.push(`  ${what}: ${row.join(' | ')}`);
   }
   console.log(`${L.name} (${(flops / 1e9).toFixed(3)} GFLOP each)\n${cells.join('\n')}`);
 }

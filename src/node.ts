@@ -19,11 +19,12 @@ export * from './node/mnistCache.js';
 export * from './node/csvFiles.js';
 
 /**
- * An Engine over onnxruntime-node; threads default to the machine's cores.
+ * An Engine over onnxruntime-node; threads default to the machine's cores. On the CPU provider it writes
+ * convolutions as ORT's NCHWc kernels (EngineOptions.nchwc).
  *
  * @example
  * const engine = nodeEngine({ threads: 2 });
  */
 export function nodeEngine(opts: EngineOptions = {}): Engine {
-  return new Engine(ort as unknown as OrtModule, { ...opts, threads: opts.threads ?? os.availableParallelism() });
+  return new Engine(ort as unknown as OrtModule, { nchwc: (opts.executionProviders ?? ['cpu']).every((p) => p === 'cpu'), ...opts, threads: opts.threads ?? os.availableParallelism() });
 }

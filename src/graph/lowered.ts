@@ -9,6 +9,8 @@ export interface LoweredNode {
   input: string[];
   output: string[];
   attrs?: Record<string, Attr>;
+  /** Operator domain; absent for standard ONNX ops (the serializer imports each domain used, version 1). */
+  domain?: string;
 }
 
 /** A constant (ONNX initializer) that lowered nodes read. */
@@ -25,11 +27,21 @@ export interface Lowered {
   consts: LoweredConst[];
 }
 
+/** What the runtime that will run the model offers the lowerings (from toOnnx's options). */
+export interface LoweringTarget {
+  /**
+   * Block size of ONNX Runtime's NCHWc CPU kernels (contrib domain com.microsoft.nchwc: 8 with AVX2, 16 with
+   * AVX-512), when the model will run on ORT's CPU provider; absent, no NCHWc ops are written.
+   */
+  nchwcBlock?: number;
+}
+
 /**
  * Rewrites a node as several ONNX nodes, or returns null to write it as it is. `input` holds the
- * node's input names, `output` its output name, and `tmp(k)` makes names unique to the node.
+ * node's input names, `output` its output name, `tmp(k)` makes names unique to the node, and `target`
+ * says what the runtime offers.
  */
-export type Lowering = (n: Node, input: string[], output: string, tmp: (k: string) => string) => Lowered | null;
+export type Lowering = (n: Node, input: string[], output: string, tmp: (k: string) => string, target: LoweringTarget) => Lowered | null;
 
 export const node = (opType: string, input: string[], output: string, attrs?: Record<string, Attr>): LoweredNode => ({ opType, input, output: [output], attrs });
 export const ints = (...v: number[]): Attr => ({ kind: 'ints', v });

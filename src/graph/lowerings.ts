@@ -1,4 +1,5 @@
 import { CONV_LOWERINGS } from './convLowerings.js';
+import { NCHWC_LOWERINGS } from './nchwcLowerings.js';
 import { sizeOf } from './dtype.js';
 import { type Lowering, i64, int, ints, node } from './lowered.js';
 import { type Attr } from './tensor.js';
@@ -21,6 +22,7 @@ function groupSize(n: number): number {
  */
 export const LOWERINGS: Record<string, Lowering> = {
   ...CONV_LOWERINGS,
+  ...NCHWC_LOWERINGS,
 
   // ORT's CPU Softplus is scalar code (≈10× slower than its vectorized Sigmoid); softplus(x) =
   // relu(x) − log σ(|x|) is exact and stable (σ(|x|) ∈ [½, 1]).

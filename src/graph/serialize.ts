@@ -61,6 +61,11 @@ export interface ToOnnxOptions {
   metadata?: Record<string, string>;
   /** Symbolic dims (a batch dimension left open); requires `lower: false`, since lowerings bake shapes. */
   symbolic?: SymbolicShapes;
+  /**
+   * With `lower`, write convolutions as ONNX Runtime's NCHWc CPU kernels of this block size (the engine's
+   * `nchwcBlock()`); such a model runs only on ORT's CPU provider.
+   */
+  nchwcBlock?: number;
 }
 
 /**
@@ -93,6 +98,8 @@ export function toOnnx(graph: Graph, outputs: Record<string, Tensor>, opts: ToOn
     else viaIdentity.push([name, t]);
   }
   const lower = opts.lower ?? true;
+  const target = { nchwcBlock: opts.nchwcBlock };
+  const domains = new Set<string>();
   const nameOf = (t: Tensor) => t.inputName ?? outName.get(t) ?? `t${t.id}`;
   const nodes: object[] = [];
   const initializers: object[] = [];
@@ -105,13 +112,15 @@ export function toOnnx(graph: Graph, outputs: Record<string, Tensor>, opts: ToOn
       initializers.push(tensorProto(nameOf(n.outputs[0]), v.dtype, v.shape, v.data));
       continue;
     }
-    const args = [n, n.inputs.map(nameOf), nameOf(n.outputs[0]), (k: string) => `t${n.id}_${k}`] as const;
+    const args = [n, n.inputs.map(nameOf), nameOf(n.outputs[0]), (k: string) => `t${n.id}_${k}`, target] as const;
     const lowered = (lower ? LOWERINGS[n.op]?.(...args) : null) ?? DEFINITIONS[n.op]?.(...args);
     if (lowered) {
       for (const c of lowered.consts) initializers.push(tensorProto(c.name, c.dtype, c.shape, c.data));
-      lowered.nodes.forEach((p, i) =>
-        nodes.push({ name: `n${n.id}_${i}`, opType: p.opType, input: p.input, output: p.output, attribute: Object.entries(p.attrs ?? {}).map(([k, v]) => attrProto(k, v)) }),
-      );
+      lowered.nodes.forEach((p, i) => {
+        if (p.domain) domains.add(p.domain);
+        const attribute = Object.entries(p.attrs ?? {}).map(([k, v]) => attrProto(k, v));
+        nodes.push({ name: `n${n.id}_${i}`, opType: p.opType, input: p.input, output: p.output, attribute, ...(p.domain ? { domain: p.domain } : {}) });
+      });
       continue;
     }
     const attrs = attrsOf(n);
@@ -138,7 +147,7 @@ export function toOnnx(graph: Graph, outputs: Record<string, Tensor>, opts: ToOn
   }
   const model = {
     irVersion: IR_VERSION,
-    opsetImport: [{ domain: '', version: OPSET }],
+    opsetImport: [{ domain: '', version: OPSET }, ...[...domains].sort().map((domain) => ({ domain, version: 1 }))],
     producerName: 'vaekit',
     producerVersion: '0.1.0',
     docString: opts.docString ?? '',

@@ -3,6 +3,7 @@ import { VaekitError } from '../errors.js';
 import { fmtShape, sizeOf, type DType } from '../graph/dtype.js';
 import { toOnnx, type ToOnnxOptions } from '../graph/serialize.js';
 import { type Graph, type Tensor } from '../graph/tensor.js';
+import { probeNchwcBlock } from './nchwcProbe.js';
 
 /** The part of an onnxruntime module (onnxruntime-node or onnxruntime-web) vaekit uses. */
 export interface OrtModule {
@@ -18,6 +19,11 @@ export interface EngineOptions {
   executionProviders?: string[];
   /** Extra ORT session options, applied over vaekit's defaults. */
   sessionOptions?: Ort.InferenceSession.SessionOptions;
+  /**
+   * Write convolutions as ORT's NCHWc CPU kernels when this ORT has them (asked once, {@link probeNchwcBlock}).
+   * Only for ORT's CPU provider; the Node entry turns it on.
+   */
+  nchwc?: boolean;
 }
 
 /** Values a compiled graph is fed with and returns. */
@@ -45,7 +51,13 @@ export class Engine {
    * Inputs given in `opts.initializers` are baked into the session and are not fed.
    */
   async compile(graph: Graph, outputs: Record<string, Tensor>, name = 'graph', opts: ToOnnxOptions = {}): Promise<CompiledGraph> {
-    return this.compileBytes(toOnnx(graph, outputs, { name, ...opts }), graph, outputs, name, new Set(Object.keys(opts.initializers ?? {})));
+    const nchwcBlock = await this.nchwcBlock();
+    return this.compileBytes(toOnnx(graph, outputs, { name, nchwcBlock, ...opts }), graph, outputs, name, new Set(Object.keys(opts.initializers ?? {})));
+  }
+
+  /** Block size of the NCHWc kernels that {@link compile} writes convolutions for, or undefined when it writes none. */
+  nchwcBlock(): Promise<number | undefined> {
+    return this.opts.nchwc ? probeNchwcBlock(this.ort) : Promise.resolve(undefined);
   }
 
   /** Creates a session from ONNX bytes already built from `graph` (minus the `baked` inputs, written as initializers). */
