@@ -210,8 +210,6 @@ describe('training in the page on your own data', { skip: missing }, () => {
     await page.locator('#train-image-size').fill('16');
     await page.locator('#train-channels').selectOption('3');
     const summary = await chooseData('#train-folder', folder);
-    await page.locator('#train-image-size').fill('');
-    await page.locator('#train-channels').selectOption('');
     assert.match(summary, /photos: 3 examples of shape \[3, 16, 16\] \(images\)/);
     const px = await page.evaluate(() => {
       const d = (globalThis as any).vaekitData.train;
@@ -219,6 +217,9 @@ describe('training in the page on your own data', { skip: missing }, () => {
       d.read([0, 1, 2], x);
       return Array.from(x);
     });
+    // reset only after the read: a changed option reopens the data, and vaekitData would become the 40×30 one
+    await page.locator('#train-image-size').fill('');
+    await page.locator('#train-channels').selectOption('');
     const cli = await openDataSource(folder, { imageSize: [16, 16], channels: 3, cacheDir: path.join(dir, 'photos-cache') });
     const want = new Float32Array(3 * 768);
     cli.train.read([0, 1, 2], want);
