@@ -1,7 +1,13 @@
 // The explorer's shared state: the model, the test set and its codes, the 2-D plane they are drawn on, and
 // the current latent point. Views read it and call setZ; decodes run latest-wins (one in flight, the newest
 // pending), so dragging never queues stale work.
-import { pca2, type ImageDataset, type WebModel } from '../src/web.js';
+import { pca2, type ImageDataset, type LabelArray, type WebModel } from '../src/web.js';
+
+/**
+ * The explorer's test set: images [n, channels·rows·cols] (channel planes, values in [0, 1]) and a label per
+ * example (0 when the data has none). An ImageDataset is one (channels absent: grey).
+ */
+export type ExplorerData = ImageDataset<LabelArray> & { channels?: number };
 
 /** Maps latent codes to the drawn plane and back. */
 export interface Plane {
@@ -88,7 +94,6 @@ export class LatestOnly<T> {
   }
 }
 
-/** Everything the views share. */
 /**
  * The shared state of the explorer's views.
  *
@@ -101,6 +106,8 @@ export class Explorer {
   readonly L: number;
   readonly rows: number;
   readonly cols: number;
+  /** 1 grey, 3 RGB (channel planes): every view draws examples and decodes this way. */
+  readonly channels: number;
   /** Test-set codes μ [n, L] and their plane coordinates [n, 2]. */
   mu: Float32Array = new Float32Array(0);
   coords: Float32Array = new Float32Array(0);
@@ -109,9 +116,11 @@ export class Explorer {
   z: Float32Array;
   private zListeners: ((z: Float32Array, source: string) => void)[] = [];
 
-  constructor(readonly model: WebModel, readonly data: ImageDataset | null) {
+  constructor(readonly model: WebModel, readonly data: ExplorerData | null) {
     this.L = model.signature.latentDim;
     [this.rows, this.cols] = model.signature.imageShape;
+    const ds = model.signature.dataShape;
+    this.channels = ds.length === 3 ? ds[0] : 1;
     this.z = new Float32Array(this.L);
     this.plane = planeOf(new Float32Array(this.L * 2), 2, this.L, 'pca');
   }
@@ -131,9 +140,9 @@ export class Explorer {
     for (let i = 0; i < this.data.n; i++) this.coords.set(this.plane.project(this.mu.subarray(i * this.L, (i + 1) * this.L)), 2 * i);
   }
 
-  /** Example i's pixels [rows·cols]. */
+  /** Example i's pixels [channels·rows·cols]. */
   example(i: number): Float32Array {
-    const px = this.rows * this.cols;
+    const px = this.channels * this.rows * this.cols;
     return this.data!.images.subarray(i * px, (i + 1) * px);
   }
 

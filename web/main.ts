@@ -1,7 +1,7 @@
 // The explorer page: loads onnxruntime-web, a model (model/ next to the page, ?model=URL, or files picked or
 // dropped) and the test set (data/), then wires the views. Every failure shows in the page's banner.
 import { categoricalColor, datasetFromIdx, describeVae, loadModelFromFiles, loadModelFromUrl, parseIdx, webEngine, WebModel, type ImageDataset, type SavedModel, type WebEngine } from '../src/web.js';
-import { Explorer } from './explorer.js';
+import { Explorer, type ExplorerData } from './explorer.js';
 import { downloadPng } from './ui/canvas.js';
 import { clearError, setStatus, showError } from './ui/messages.js';
 import { DecodedView } from './views/decodedView.js';
@@ -24,7 +24,7 @@ async function loadTestSet(base: string): Promise<ImageDataset | null> {
 }
 
 /** Builds the views for a model (fresh DOM from the template, so no listener outlives its model). */
-async function start(we: WebEngine, saved: SavedModel, data: ImageDataset | null, source: string): Promise<void> {
+async function start(we: WebEngine, saved: SavedModel, data: ExplorerData | null, source: string): Promise<void> {
   const model = new WebModel(we.engine, saved);
   const [rows, cols] = model.signature.imageShape;
   // a conditional model draws and encodes as the class picked here (every view follows the picker)
@@ -35,7 +35,9 @@ async function start(we: WebEngine, saved: SavedModel, data: ImageDataset | null
     model.label = 0;
     picker.replaceChildren(...Array.from({ length: K }, (_, k) => new Option(`class ${k}`, String(k))));
   }
-  const fits = data && data.rows === rows && data.cols === cols ? data : null;
+  const ds = model.signature.dataShape;
+  const channels = ds.length === 3 ? ds[0] : 1;
+  const fits = data && data.rows === rows && data.cols === cols && (data.channels ?? 1) === channels ? data : null;
   const ex = new Explorer(model, fits);
   const main = $('views');
   main.replaceChildren(($('views-template') as HTMLTemplateElement).content.cloneNode(true));
@@ -58,7 +60,7 @@ async function start(we: WebEngine, saved: SavedModel, data: ImageDataset | null
   await ex.encodeTestSet();
   $('plane-note').textContent = fits
     ? `${fits.n} test examples, ${ex.plane.axes.join(' × ')}`
-    : data ? `the test set's ${data.rows}×${data.cols} images do not fit this ${rows}×${cols} model: no dots` : 'no test set: no dots';
+    : data ? `the test set's ${data.channels ?? 1}×${data.rows}×${data.cols} images do not fit this ${channels}×${rows}×${cols} model: no dots` : 'no test set: no dots';
   if (fits) {
     // one chip per label present, in the plane's colours
     const present = [...new Set(fits.labels)].sort((a, b) => a - b);
@@ -118,9 +120,10 @@ async function boot(): Promise<void> {
       showError(e, 'opening the model files');
     }
   };
-  initTrainPanel((saved) => {
+  initTrainPanel((saved, test) => {
     clearError();
-    start(we, saved, data, 'trained in this page').catch((e: unknown) => showError(e, 'opening the trained model'));
+    // trained on the user's images: their held-out test rows (the training's split) are the dots
+    start(we, saved, test ?? data, test ? `trained in this page on ${saved.meta.dataset?.name ?? 'your data'}` : 'trained in this page').catch((e: unknown) => showError(e, 'opening the trained model'));
   });
   const picker = $('model-files') as HTMLInputElement;
   picker.addEventListener('change', () => void open(Array.from(picker.files ?? [])));

@@ -1,5 +1,5 @@
 // Messages between the page and the training worker. Typed arrays are transferred, not copied.
-import { type EpochRecord, type WebDataRecord } from '../../src/web.js';
+import { type EpochRecord, type ImageDataset, type WebDataRecord } from '../../src/web.js';
 
 /** What the page asks the worker to train. */
 export interface TrainRequest {
@@ -37,7 +37,14 @@ export type ToWorker =
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' }
-  | { type: 'export' };
+  /** `testSet`: also send the held-out test images of the user's image data (the explorer's dots). */
+  | { type: 'export'; testSet?: boolean };
+
+/** The first `EXPLORE_MAX_TEST` held-out test images of a run on the user's image data: [n, C·H·W], labels 0 when unlabeled. */
+export type TestImages = ImageDataset<Int32Array> & { channels: number };
+
+/** Dots on the explorer's plane at most (encoding and drawing stay quick). */
+export const EXPLORE_MAX_TEST = 2000;
 
 export type FromWorker =
   | { type: 'ready'; name: string; trainN: number; testN: number; stepsPerEpoch: number; threads: number }
@@ -47,5 +54,5 @@ export type FromWorker =
   | { type: 'snapshot'; step: number; samples: Float32Array; originals: Float32Array; recons: Float32Array; rows: number; cols: number; channels: number }
   | { type: 'paused' }
   | { type: 'done'; outcome: string }
-  | { type: 'model'; configJson: string; weights: Uint8Array }
+  | { type: 'model'; configJson: string; weights: Uint8Array; test?: TestImages }
   | { type: 'error'; message: string };

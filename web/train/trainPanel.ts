@@ -6,22 +6,23 @@ import { drawTiles } from '../ui/canvas.js';
 import { showError } from '../ui/messages.js';
 import { initDataPanel } from './dataPanel.js';
 import { drawLossChart, type LossSeries } from './lossChart.js';
-import { type FromWorker, type ToWorker, type TrainRequest } from './protocol.js';
+import { type FromWorker, type TestImages, type ToWorker, type TrainRequest } from './protocol.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const num = (id: string) => Number(($(id) as HTMLInputElement).value);
 
 /**
- * Wires the panel; `explore` opens a trained model in the explorer views.
+ * Wires the panel; `explore` opens a trained model in the explorer views, with the held-out test images of
+ * the user's image data it was trained on (undefined for the embedded digits: the page has their test set).
  *
  * @example
- * initTrainPanel((m) => start(m));
+ * initTrainPanel((m, test) => start(m, test ?? digitsTestSet));
  */
-export function initTrainPanel(explore: (m: SavedModel) => void): void {
+export function initTrainPanel(explore: (m: SavedModel, test?: TestImages) => void): void {
   let worker: Worker | null = null;
   let series: LossSeries = { train: [], test: [] };
   const expose = () => ((globalThis as { vaekitTraining?: LossSeries }).vaekitTraining = series); // for tests and the console
-  let onModel: ((m: { configJson: string; weights: Uint8Array }) => void) | null = null;
+  let onModel: ((m: { configJson: string; weights: Uint8Array; test?: TestImages }) => void) | null = null;
   let images = true; // the explorer draws images: a table model downloads but is not explored here
   const panel = $('train');
   const status = (t: string) => ($('train-status').textContent = t);
@@ -77,9 +78,9 @@ export function initTrainPanel(explore: (m: SavedModel) => void): void {
         break;
     }
   };
-  const askModel = () => new Promise<{ configJson: string; weights: Uint8Array }>((resolve) => {
+  const askModel = (testSet = false) => new Promise<{ configJson: string; weights: Uint8Array; test?: TestImages }>((resolve) => {
     onModel = resolve;
-    send({ type: 'export' });
+    send({ type: 'export', testSet });
   });
   $('train-start').addEventListener('click', () => {
     worker?.terminate();
@@ -113,8 +114,8 @@ export function initTrainPanel(explore: (m: SavedModel) => void): void {
     save(new Blob([m.weights as Uint8Array<ArrayBuffer>]), 'weights.safetensors');
   });
   $('train-explore').addEventListener('click', async () => {
-    const m = await askModel();
-    explore(decodeModel(m.configJson, m.weights, { config: 'trained config.json', weights: 'trained weights.safetensors' }));
+    const m = await askModel(true);
+    explore(decodeModel(m.configJson, m.weights, { config: 'trained config.json', weights: 'trained weights.safetensors' }), m.test);
   });
   ($('train-threads') as HTMLInputElement).value = String(globalThis.crossOriginIsolated ? Math.min(2, navigator.hardwareConcurrency || 1) : 1);
   buttons('idle');

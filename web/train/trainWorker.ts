@@ -7,7 +7,7 @@ import {
   splitForTraining, Trainer, webDatasetRecord, webEngine, WebModel,
   type EpochRecord, type RowDataset, type TrainConfig, type TrainerState, type VaeConfig,
 } from '../../src/web.js';
-import { type DataPayload, type FromWorker, type SplitArrays, type ToWorker, type TrainRequest } from './protocol.js';
+import { EXPLORE_MAX_TEST, type DataPayload, type FromWorker, type SplitArrays, type TestImages, type ToWorker, type TrainRequest } from './protocol.js';
 
 const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 /** Steps between live snapshots. */
@@ -21,6 +21,8 @@ interface Run {
   data: { train: RowDataset; test: RowDataset };
   /** config.json's dataset record, without the split sizes. */
   dataset: { name: string } & Record<string, unknown>;
+  /** Trained on the user's data (not the embedded digits, which the explorer page loads itself). */
+  own: boolean;
   engine: Awaited<ReturnType<typeof webEngine>>;
   trainer: Trainer;
   viewer: WebModel;
@@ -58,7 +60,7 @@ async function start(req: TrainRequest, own?: DataPayload): Promise<void> {
   const engine = await webEngine({ backend: 'wasm', threads: req.threads, wasmPaths: new URL('./', import.meta.url).href, yieldToEvents: true });
   const trainer = await Trainer.create(engine.engine, model, training, data, undefined, { stepsPerCall: STEPS_PER_CALL });
   const viewer = new WebModel(engine.engine, { meta: modelFile(model, training, null, null), params: trainer.params() }, { liveWeights: true });
-  run = { model, training, data, dataset, engine, trainer, viewer, z: new Prng(req.seed + 7).normals(new Float32Array(16 * req.latentDim)) };
+  run = { model, training, data, dataset, own: own !== undefined, engine, trainer, viewer, z: new Prng(req.seed + 7).normals(new Float32Array(16 * req.latentDim)) };
   post({ type: 'ready', name: data.train.name, trainN: data.train.n, testN: data.test.n, stepsPerEpoch: trainer.stepsPerEpoch, threads: engine.threads });
   await snapshot(0);
   await go();
@@ -113,12 +115,25 @@ async function snapshot(step: number): Promise<void> {
   }
 }
 
-function exportModel(): void {
+/** The run's held-out test images (the split training used), the first {@link EXPLORE_MAX_TEST}; none for tables and the digits. */
+function testImages(r: Run): TestImages | undefined {
+  const t = r.data.test;
+  if (!r.own || r.model.dataShape.length !== 3) return undefined;
+  const [channels, rows, cols] = r.model.dataShape;
+  const n = Math.min(EXPLORE_MAX_TEST, t.n);
+  const images = new Float32Array(n * rowSize(t));
+  t.read(Array.from({ length: n }, (_, i) => i), images);
+  const labels = t.labels ? t.labels.slice(0, n) : new Int32Array(n);
+  return { name: t.name, images, labels, n, rows, cols, channels };
+}
+
+function exportModel(withTest: boolean): void {
   const r = run!;
   const metrics = r.last ? { selected: 'last', epoch: r.last.epoch, step: r.last.step, train: r.last.train, test: r.last.test } : null;
   const dataset = { ...r.dataset, train: r.data.train.n, test: r.data.test.n };
   const { configJson, weights } = encodeModel({ meta: modelFile(r.model, r.training, dataset, metrics), params: r.trainer.params() });
-  post({ type: 'model', configJson, weights }, [weights.buffer as ArrayBuffer]);
+  const test = withTest ? testImages(r) : undefined;
+  post({ type: 'model', configJson, weights, test }, [weights.buffer as ArrayBuffer, ...(test ? [test.images.buffer, test.labels.buffer] : [])]);
 }
 
 self.onmessage = (ev: MessageEvent<ToWorker>) => {
@@ -131,7 +146,7 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
       run?.trainer.stop();
     } else if (m.type === 'resume') resume().catch(fail);
     else if (m.type === 'stop') run?.trainer.stop();
-    else if (m.type === 'export') exportModel();
+    else if (m.type === 'export') exportModel(m.testSet === true);
   } catch (e) {
     fail(e);
   }

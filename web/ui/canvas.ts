@@ -1,4 +1,4 @@
-// Grey images on canvases: one image at its native size (CSS scales it up, pixelated), grids of tiles, and
+// Grey or RGB images on canvases: one image at its native size (CSS scales it up, pixelated), grids of tiles, and
 // PNG downloads of any canvas (small images enlarged without smoothing).
 
 /**
@@ -8,12 +8,25 @@
  * drawGrey(canvas, decoded, 28, 28);
  */
 export function drawGrey(canvas: HTMLCanvasElement, values: ArrayLike<number>, rows: number, cols: number): void {
+  drawPixels(canvas, values, rows, cols, 1);
+}
+
+/**
+ * Draws one image of values in [0, 1] at its native size: [rows·cols] grey, or [3, rows, cols] channel planes
+ * as RGB; byte = round(255·v).
+ *
+ * @example
+ * drawPixels(canvas, decoded, 32, 32, 3);
+ */
+export function drawPixels(canvas: HTMLCanvasElement, values: ArrayLike<number>, rows: number, cols: number, channels = 1): void {
   if (canvas.width !== cols || canvas.height !== rows) [canvas.width, canvas.height] = [cols, rows];
   const ctx = canvas.getContext('2d')!;
   const img = ctx.createImageData(cols, rows);
-  for (let i = 0; i < rows * cols; i++) {
-    const v = Math.round(255 * Math.min(1, Math.max(0, values[i])));
-    img.data.set([v, v, v, 255], 4 * i);
+  const px = rows * cols;
+  const byte = (i: number) => Math.round(255 * Math.min(1, Math.max(0, values[i])));
+  for (let i = 0; i < px; i++) {
+    const v = byte(i);
+    img.data.set(channels === 3 ? [v, byte(i + px), byte(i + 2 * px), 255] : [v, v, v, 255], 4 * i);
   }
   ctx.putImageData(img, 0, 0);
 }

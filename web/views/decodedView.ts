@@ -1,7 +1,7 @@
 // The decoded image of the current point, one slider per latent dimension. Decodes run latest-wins at
 // batch 1; the canvas records the code it shows (data-z) and the decode time (data-ms) for tests and the
 // status line.
-import { drawGrey } from '../ui/canvas.js';
+import { drawPixels } from '../ui/canvas.js';
 import { showError } from '../ui/messages.js';
 import { LatestOnly, type Explorer } from '../explorer.js';
 
@@ -51,7 +51,7 @@ export class DecodedView {
     const t0 = performance.now();
     const img = await this.ex.model.decode(z);
     const ms = performance.now() - t0;
-    drawGrey(this.canvas, img, this.ex.rows, this.ex.cols);
+    drawPixels(this.canvas, img, this.ex.rows, this.ex.cols, this.ex.channels);
     this.canvas.dataset.z = JSON.stringify(Array.from(z));
     this.canvas.dataset.ms = ms.toFixed(3);
     // time from navigation start to the first decoded image (bench:web reads it)

@@ -1,6 +1,6 @@
 // Draw with the pointer on an image-sized canvas, or drop an image on it: the image is encoded, its code μ
 // is marked on the plane and becomes the current point, and its reconstruction is shown beside it.
-import { drawGrey } from '../ui/canvas.js';
+import { drawGrey, drawPixels } from '../ui/canvas.js';
 import { clearError, showError } from '../ui/messages.js';
 import { LatestOnly, type Explorer } from '../explorer.js';
 import { type PlaneView } from './planeView.js';
@@ -84,9 +84,12 @@ export class DrawView {
   }
 
   private async encode(): Promise<void> {
-    const { mu } = await this.ex.model.encode(this.pixels);
+    // the pad is grey; an RGB model encodes it as the same plane in each channel
+    const x = new Float32Array(this.ex.channels * this.pixels.length);
+    for (let c = 0; c < this.ex.channels; c++) x.set(this.pixels, c * this.pixels.length);
+    const { mu } = await this.ex.model.encode(x);
     const img = await this.ex.model.decode(mu);
-    drawGrey(this.recon, img, this.ex.rows, this.ex.cols);
+    drawPixels(this.recon, img, this.ex.rows, this.ex.cols, this.ex.channels);
     this.plane.markDrawn(mu);
     this.ex.setZ(mu, 'draw');
   }

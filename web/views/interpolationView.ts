@@ -53,7 +53,7 @@ export class InterpolationView {
     const steps = Math.min(16, Math.max(2, Math.round(Number(this.c.steps.value) || 10)));
     const z = interpolateLatents(this.ex.code(a), this.ex.code(b), steps, { spherical: this.c.mode.value === 'spherical' });
     const imgs = await this.ex.model.decode(z);
-    drawTiles(this.c.strip, imgs, steps, { rows: this.ex.rows, cols: this.ex.cols, perRow: steps });
+    drawTiles(this.c.strip, imgs, steps, { rows: this.ex.rows, cols: this.ex.cols, channels: this.ex.channels, perRow: steps });
     this.c.strip.dataset.ab = `${a},${b},${steps},${this.c.mode.value}`;
   }
 }

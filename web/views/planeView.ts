@@ -2,7 +2,7 @@
 // plane), hover shows the example, press or drag decodes the point under the pointer. In pick mode a click
 // chooses the nearest example instead (for interpolation).
 import { categoricalColor } from '../../src/web.js';
-import { drawGrey } from '../ui/canvas.js';
+import { drawPixels } from '../ui/canvas.js';
 import { type Explorer } from '../explorer.js';
 
 const PAD = 0.06; // share of the range left around the dots
@@ -134,7 +134,7 @@ export class PlaneView {
   private showHover(e: PointerEvent): void {
     const i = this.nearest(e, 8);
     if (i < 0 || !this.ex.data) return;
-    drawGrey(this.hover.img, this.ex.example(i), this.ex.rows, this.ex.cols);
+    drawPixels(this.hover.img, this.ex.example(i), this.ex.rows, this.ex.cols, this.ex.channels);
     this.hover.label.textContent = `#${i} · label ${this.ex.data.labels[i]}`;
   }
 }

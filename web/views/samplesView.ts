@@ -34,6 +34,6 @@ export class SamplesView {
     const t = Number(this.temperature.value);
     this.tOut.textContent = t.toFixed(2);
     const z = new Prng(this.seed).normals(new Float32Array(N * this.ex.L)).map((v) => v * t);
-    drawTiles(this.grid, await this.ex.model.decode(z), N, { rows: this.ex.rows, cols: this.ex.cols, perRow: 8 });
+    drawTiles(this.grid, await this.ex.model.decode(z), N, { rows: this.ex.rows, cols: this.ex.cols, channels: this.ex.channels, perRow: 8 });
   }
 }
