@@ -3,15 +3,15 @@
 // within 100 ms while it trains,
 // and the downloaded model loads in the CLI, whose `eval` repeats the page's last test −ELBO.
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
-import { startExplorerServer, type ExplorerServer } from '../../src/node/explorerServer.js';
-import { buildExplorer } from '../../web/build.js';
+import { type ExplorerServer } from '../../src/node/explorerServer.js';
 import { cli, show, tmp } from '../cli/helpers.js';
-import { asDriverPage, chromiumMissing, launchChromium } from './browser.js';
+import { asDriverPage, chromiumMissing } from './browser.js';
 import { checkTrainingFollowsNode } from './pageChecks.js';
+import { closeTrainingPage, openTrainingPage } from './trainingPage.js';
 
 const missing = chromiumMissing();
 const dir = tmp('vaekit-webtrain-');
@@ -21,20 +21,8 @@ let page: Page;
 let server: ExplorerServer;
 
 describe('training in the page', { skip: missing }, () => {
-  before(async () => {
-    await buildExplorer(path.join(dir, 'site'));
-    server = await startExplorerServer({ siteDir: path.join(dir, 'site') });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    page.on('pageerror', (e) => process.stderr.write(`page error: ${e.message}\n`));
-    await page.goto(server.url);
-    await page.waitForSelector('body[data-ready]', { timeout: 60_000 });
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  before(async () => ({ browser, page, server } = await openTrainingPage(dir)));
+  after(() => closeTrainingPage({ browser, page, server }, dir));
 
   test('trains in a worker while the page stays responsive; losses follow onnxruntime-node; eval repeats its test −ELBO', async () => {
     const pageTest = await checkTrainingFollowsNode(asDriverPage(page), SETTINGS);

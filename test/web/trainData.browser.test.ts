@@ -5,23 +5,23 @@
 // (a CSV row with too few fields, a non-image, an int32 .npy, an array over the memory limit) shows a message
 // naming the file in the page; JPEG and PNG photos resized to RGB in the page match the CLI's (sharp) pixels.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
 import { encodeNpy, encodeNpyHeader } from '../../src/data/npy.js';
 import { parseVaeConfig } from '../../src/models/vaeConfig.js';
 import { nodeEngine } from '../../src/node.js';
-import { startExplorerServer, type ExplorerServer } from '../../src/node/explorerServer.js';
+import { type ExplorerServer } from '../../src/node/explorerServer.js';
 import { DEFAULT_FASHION_MNIST_DIR, loadFashionMnist } from '../../src/node/fashionMnist.js';
 import { openDataSource } from '../../src/node/openDataSource.js';
 import { parseTrainConfig } from '../../src/train/trainConfig.js';
 import { Trainer } from '../../src/train/trainer.js';
 import { encodePng } from '../../src/viz/png.js';
-import { buildExplorer } from '../../web/build.js';
 import { cli, ONE_THREAD, show, tmp } from '../cli/helpers.js';
 import { vegaJsonToCsv } from '../helpers/tables.js';
-import { chromiumMissing, launchChromium } from './browser.js';
+import { chromiumMissing } from './browser.js';
+import { closeTrainingPage, openTrainingPage } from './trainingPage.js';
 
 const missing = chromiumMissing() ?? (existsSync(DEFAULT_FASHION_MNIST_DIR) ? undefined : `Fashion-MNIST not found at ${DEFAULT_FASHION_MNIST_DIR}: apt-get install dataset-fashion-mnist`);
 const dir = tmp('vaekit-webdata-');
@@ -81,21 +81,8 @@ async function errorAfter(act: () => Promise<void>): Promise<string> {
 }
 
 describe('training in the page on your own data', { skip: missing }, () => {
-  before(async () => {
-    await buildExplorer(path.join(dir, 'site'));
-    server = await startExplorerServer({ siteDir: path.join(dir, 'site') });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    page.on('pageerror', (e) => process.stderr.write(`page error: ${e.message}\n`));
-    await page.goto(server.url);
-    await page.waitForSelector('body[data-ready]', { timeout: 60_000 });
-    await page.locator('#train summary').click();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  before(async () => ({ browser, page, server } = await openTrainingPage(dir, { trainPanel: true })));
+  after(() => closeTrainingPage({ browser, page, server }, dir));
 
   test('an .npy of Fashion-MNIST rows: losses follow onnxruntime-node on the same file and seed', async () => {
     const { train } = await loadFashionMnist();

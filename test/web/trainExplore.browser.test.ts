@@ -3,21 +3,21 @@
 // read by the CLI's own loaders), one dot per row, labels 0 when the file has none; interpolation picks its
 // examples from them; an RGB folder's model draws colour, the decoded canvas equal to WebModel's decode in Node.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
 import { encodeNpy } from '../../src/data/npy.js';
-import { startExplorerServer, type ExplorerServer } from '../../src/node/explorerServer.js';
+import { type ExplorerServer } from '../../src/node/explorerServer.js';
 import { openDataSource } from '../../src/node/openDataSource.js';
 import { Prng } from '../../src/random/prng.js';
 import { encodePng } from '../../src/viz/png.js';
 import { loadModelFromFiles } from '../../src/web/modelSource.js';
 import { webEngine } from '../../src/web/webEngine.js';
 import { WebModel } from '../../src/web/webModel.js';
-import { buildExplorer } from '../../web/build.js';
 import { tmp } from '../cli/helpers.js';
-import { chromiumMissing, launchChromium } from './browser.js';
+import { chromiumMissing } from './browser.js';
+import { closeTrainingPage, openTrainingPage } from './trainingPage.js';
 
 const missing = chromiumMissing();
 const dir = tmp('vaekit-trainexplore-');
@@ -55,21 +55,8 @@ async function heldOut(file: string, seed: number, opts: { imageSize?: [number, 
 }
 
 describe('explore a model trained in the page on your own images', { skip: missing, timeout: 600_000 }, () => {
-  before(async () => {
-    await buildExplorer(path.join(dir, 'site'));
-    server = await startExplorerServer({ siteDir: path.join(dir, 'site') });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    page.on('pageerror', (e) => process.stderr.write(`page error: ${e.message}\n`));
-    await page.goto(server.url);
-    await page.waitForSelector('body[data-ready]', { timeout: 60_000 });
-    await page.locator('#train summary').click();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  before(async () => ({ browser, page, server } = await openTrainingPage(dir, { trainPanel: true })));
+  after(() => closeTrainingPage({ browser, page, server }, dir));
 
   test('an unlabeled .npy: the dots are its held-out rows (label 0), and interpolation picks among them', async () => {
     const n = 300;

@@ -1,0 +1,37 @@
+// The setup the page tests that train share: the explorer built into DIR/site, served on a free port, and
+// opened in headless Chromium at 1280×800 with downloads accepted (page errors echoed to stderr).
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { type Browser, type Page } from 'playwright-core';
+import { startExplorerServer, type ExplorerServer } from '../../src/node/explorerServer.js';
+import { buildExplorer } from '../../web/build.js';
+import { launchChromium } from './browser.js';
+
+export interface OpenedPage {
+  browser: Browser;
+  page: Page;
+  server: ExplorerServer;
+}
+
+/**
+ * Builds, serves and opens the page; waits until it is ready and, with `trainPanel`, opens the training panel.
+ * @example before(async () => ({ browser, page, server } = await openTrainingPage(dir, { trainPanel: true })));
+ */
+export async function openTrainingPage(dir: string, opts: { trainPanel?: boolean } = {}): Promise<OpenedPage> {
+  await buildExplorer(path.join(dir, 'site'));
+  const server = await startExplorerServer({ siteDir: path.join(dir, 'site') });
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  page.on('pageerror', (e) => process.stderr.write(`page error: ${e.message}\n`));
+  await page.goto(server.url);
+  await page.waitForSelector('body[data-ready]', { timeout: 60_000 });
+  if (opts.trainPanel) await page.locator('#train summary').click();
+  return { browser, page, server };
+}
+
+/** Closes what {@link openTrainingPage} opened (any part may be missing after a failed start) and removes dir. */
+export async function closeTrainingPage(opened: Partial<OpenedPage>, dir: string): Promise<void> {
+  await opened.browser?.close();
+  await opened.server?.close();
+  rmSync(dir, { recursive: true, force: true });
+}
