@@ -2,26 +2,15 @@
 // ONNX Runtime Conv (toOnnx with lower: false), with the forward and the other gradients alongside.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { grad } from '../../src/autodiff/grad.js';
-import { conv2d, convTranspose2d, type ConvTranspose2dOptions } from '../../src/graph/ops/index.js';
 import { toOnnx } from '../../src/graph/serialize.js';
-import { Graph, type Tensor } from '../../src/graph/tensor.js';
 import { nodeEngine } from '../../src/node.js';
-import { Prng } from '../../src/random/prng.js';
+import { assertOutputsClose, convCaseGraph, type ConvCase } from '../helpers/convCase.js';
 
 const engine = nodeEngine({ threads: 1 });
 
-interface Case {
-  name: string;
-  x: number[];
-  w: number[];
-  transposed: boolean;
-  opts: ConvTranspose2dOptions;
-}
-
 // The weight gradient's Gemm lowering applies when the im2col source has ≥ 8 channels: x for Conv, the output
 // cotangent (O channels) for ConvTranspose; every case has them, and the settings differ between H and W.
-const cases: Case[] = [
+const cases: ConvCase[] = [
   { name: 'conv 3x2, stride (2,3), pads (1,0,2,1)', x: [3, 8, 9, 8], w: [5, 8, 3, 2], transposed: false, opts: { stride: [2, 3], pad: [1, 0, 2, 1] } },
   { name: 'conv 1x4, stride (3,1), pads (0,2,0,1)', x: [2, 9, 7, 5], w: [2, 9, 1, 4], transposed: false, opts: { stride: [3, 1], pad: [0, 2, 0, 1] } },
   { name: 'conv the VAE encoder layer (3x3, s2, p1)', x: [4, 8, 14, 14], w: [16, 8, 3, 3], transposed: false, opts: { stride: 2, pad: 1 } },
@@ -33,30 +22,13 @@ const cases: Case[] = [
 
 for (const c of cases) {
   test(`lowered equals plain ONNX: ${c.name}, forward and gradients`, async () => {
-    const rng = new Prng(11);
-    const g = new Graph();
-    const x = g.input('x', c.x);
-    const w = g.input('w', c.w);
-    const b = g.input('b', [c.w[c.transposed ? 1 : 0]]);
-    const y = c.transposed ? convTranspose2d(x, w, b, c.opts) : conv2d(x, w, b, c.opts);
-    const gy = g.input('gy', y.shape);
-    const grads = grad(y, [x, w, b], gy);
-    const outs: Record<string, Tensor> = { y };
-    grads.forEach((t, i) => (outs[`g${i}`] = t));
-    const feeds = { x: rng.normals(new Float32Array(x.size)), w: rng.normals(new Float32Array(w.size)), b: rng.normals(new Float32Array(b.size)), gy: rng.normals(new Float32Array(gy.size)) };
+    const { g, outs, feeds } = convCaseGraph(c, 11);
     const run = async (lower: boolean) => (await engine.compileBytes(toOnnx(g, outs, { lower }), g, outs, c.name)).run(feeds);
     const plainBytes = new TextDecoder('latin1').decode(toOnnx(g, outs, { lower: false }));
     const loweredBytes = new TextDecoder('latin1').decode(toOnnx(g, outs));
     assert.ok(plainBytes.includes('dilations') && !plainBytes.includes('Gather'), 'the plain weight gradient is a dilated Conv');
     assert.ok(loweredBytes.includes('Gather') && loweredBytes.includes('Gemm'), 'the lowered weight gradient is a Gather and a Gemm');
     const [ref, got] = [await run(false), await run(true)];
-    for (const k of Object.keys(outs)) {
-      const a = ref[k] as Float32Array;
-      const v = got[k] as Float32Array;
-      assert.equal(v.length, a.length);
-      let scale = 0;
-      for (const t of a) scale = Math.max(scale, Math.abs(t));
-      for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - v[i]) <= 1e-5 * Math.max(1, scale), `${k}[${i}]: ONNX Runtime ${a[i]} vs lowered ${v[i]}`);
-    }
+    assertOutputsClose(ref, got, Object.keys(outs), 'lowered');
   });
 }

@@ -3,24 +3,18 @@
 // convolution is a Conv, so it takes the NCHWc form too). Channel counts are set from the block size ORT reports.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { grad } from '../../src/autodiff/grad.js';
-import { conv2d, convTranspose2d, type ConvTranspose2dOptions } from '../../src/graph/ops/index.js';
+import { conv2d } from '../../src/graph/ops/index.js';
 import { toOnnx } from '../../src/graph/serialize.js';
-import { Graph, type Tensor } from '../../src/graph/tensor.js';
+import { Graph } from '../../src/graph/tensor.js';
 import { nodeEngine } from '../../src/node.js';
-import { Prng } from '../../src/random/prng.js';
+import { assertOutputsClose, convCaseGraph, type ConvCase } from '../helpers/convCase.js';
 
 const engine = nodeEngine({ threads: 1 });
 const bs = await engine.nchwcBlock();
 const skip = bs === undefined ? 'this onnxruntime-node has no NCHWc kernels (com.microsoft.nchwc); nothing to compare' : false;
 const k = bs ?? 8;
 
-interface Case {
-  name: string;
-  x: number[];
-  w: number[];
-  transposed: boolean;
-  opts: ConvTranspose2dOptions & { dilation?: [number, number] };
+interface Case extends ConvCase {
   /** NCHWc Conv nodes expected in the lowered graph (forward and gradients together). */
   nchwcConvs: number;
 }
@@ -44,18 +38,7 @@ const cases: Case[] = [
 
 for (const c of cases) {
   test(`NCHWc equals plain ONNX: ${c.name}, forward and gradients`, { skip }, async () => {
-    const rng = new Prng(5);
-    const g = new Graph();
-    const x = g.input('x', c.x);
-    const w = g.input('w', c.w);
-    const b = g.input('b', [c.w[c.transposed ? 1 : 0]]);
-    const y = c.transposed ? convTranspose2d(x, w, b, c.opts) : conv2d(x, w, b, c.opts);
-    const gy = g.input('gy', y.shape);
-    // dilated convolutions have no VJP in vaekit: their forward alone
-    const grads = c.opts.dilation ? [] : grad(y, [x, w, b], gy);
-    const outs: Record<string, Tensor> = { y };
-    grads.forEach((t, i) => (outs[`g${i}`] = t));
-    const feeds = { x: rng.normals(new Float32Array(x.size)), w: rng.normals(new Float32Array(w.size)), b: rng.normals(new Float32Array(b.size)), gy: rng.normals(new Float32Array(gy.size)) };
+    const { g, outs, feeds } = convCaseGraph(c, 5);
     const bytes = toOnnx(g, outs, { nchwcBlock: bs });
     const text = new TextDecoder('latin1').decode(bytes);
     // every NCHWc Conv ends in one ReorderOutput; with none, the model imports no NCHWc domain
@@ -63,14 +46,7 @@ for (const c of cases) {
     assert.equal(text.includes('com.microsoft.nchwc'), c.nchwcConvs > 0);
     const ref = await (await engine.compileBytes(toOnnx(g, outs, { lower: false }), g, outs, 'plain')).run(feeds);
     const got = await (await engine.compileBytes(bytes, g, outs, 'nchwc')).run(feeds);
-    for (const key of Object.keys(outs)) {
-      const a = ref[key] as Float32Array;
-      const v = got[key] as Float32Array;
-      assert.equal(v.length, a.length);
-      let scale = 0;
-      for (const t of a) scale = Math.max(scale, Math.abs(t));
-      for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - v[i]) <= 1e-5 * Math.max(1, scale), `${key}[${i}]: ONNX Runtime ${a[i]} vs NCHWc ${v[i]}`);
-    }
+    assertOutputsClose(ref, got, Object.keys(outs), 'NCHWc');
   });
 }
 
