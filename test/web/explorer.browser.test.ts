@@ -15,9 +15,9 @@ import { VaeModel } from '../../src/models/vaeModel.js';
 import { nodeEngine } from '../../src/node.js';
 import { loadModelDir, saveModelDir } from '../../src/node/modelDir.js';
 import { Prng } from '../../src/random/prng.js';
-import { buildExplorer } from '../../web/build.js';
-import { cli, show, startCli, tmp, TINY, writeDigitsDir } from '../cli/helpers.js';
+import { show, startCli, tmp } from '../cli/helpers.js';
 import { asDriverPage, CANVAS_GREY, chromiumMissing, launchChromium } from './browser.js';
+import { trainModelAndBuildSite } from './trainingPage.js';
 import { checkDecodeAndSlider, setSliders } from './pageChecks.js';
 
 const missing = chromiumMissing();
@@ -30,13 +30,7 @@ let stopServer: () => void;
 
 describe('explorer page in Chromium', { skip: missing }, () => {
   before(async () => {
-    const digits = path.join(dir, 'digits');
-    await writeDigitsDir(digits);
-    const [r] = await Promise.all([
-      cli(['train', ...TINY, '--data', digits, '--seed', '3', '--out', path.join(dir, 'run'), '--threads', '1']),
-      buildExplorer(path.join(dir, 'site')),
-    ]);
-    assert.equal(r.code, 0, show(r));
+    await trainModelAndBuildSite(dir);
     const server = startCli(['explore', '--model', path.join(dir, 'run'), '--port', '0', '--site', path.join(dir, 'site')]);
     stopServer = () => server.child.kill('SIGTERM');
     url = await new Promise<string>((resolve, reject) => {

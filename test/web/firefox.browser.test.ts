@@ -8,9 +8,9 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startExplorerServer, type ExplorerServer } from '../../src/node/explorerServer.js';
-import { buildExplorer } from '../../web/build.js';
-import { cli, show, tmp, TINY, writeDigitsDir } from '../cli/helpers.js';
+import { tmp } from '../cli/helpers.js';
 import { firefoxMissing, launchDriver, type DriverBrowser, type DriverPage } from './browser.js';
+import { trainModelAndBuildSite } from './trainingPage.js';
 import { checkDecodeAndSlider, checkTrainingFollowsNode } from './pageChecks.js';
 
 const missing = firefoxMissing();
@@ -21,13 +21,7 @@ let server: ExplorerServer;
 
 describe('explorer page in Firefox', { skip: missing }, () => {
   before(async () => {
-    const digits = path.join(dir, 'digits');
-    await writeDigitsDir(digits);
-    const [r] = await Promise.all([
-      cli(['train', ...TINY, '--data', digits, '--seed', '3', '--out', path.join(dir, 'run'), '--threads', '1']),
-      buildExplorer(path.join(dir, 'site')),
-    ]);
-    assert.equal(r.code, 0, show(r));
+    await trainModelAndBuildSite(dir);
     server = await startExplorerServer({ siteDir: path.join(dir, 'site'), modelDir: path.join(dir, 'run') });
     browser = await launchDriver('firefox');
     page = await browser.newPage({ width: 1280, height: 800 });

@@ -1,10 +1,12 @@
 // The setup the page tests that train share: the explorer built into DIR/site, served on a free port, and
 // opened in headless Chromium at 1280×800 with downloads accepted (page errors echoed to stderr).
+import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { startExplorerServer, type ExplorerServer } from '../../src/node/explorerServer.js';
 import { buildExplorer } from '../../web/build.js';
+import { cli, show, TINY, writeDigitsDir } from '../cli/helpers.js';
 import { launchChromium } from './browser.js';
 
 export interface OpenedPage {
@@ -34,4 +36,19 @@ export async function closeTrainingPage(opened: Partial<OpenedPage>, dir: string
   await opened.browser?.close();
   await opened.server?.close();
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * For the explorer tests: a tiny model trained by the CLI on the digits into DIR/run while the page is built into
+ * DIR/site (both at once).
+ * @example await trainModelAndBuildSite(dir); // then serve DIR/site with DIR/run
+ */
+export async function trainModelAndBuildSite(dir: string): Promise<void> {
+  const digits = path.join(dir, 'digits');
+  await writeDigitsDir(digits);
+  const [r] = await Promise.all([
+    cli(['train', ...TINY, '--data', digits, '--seed', '3', '--out', path.join(dir, 'run'), '--threads', '1']),
+    buildExplorer(path.join(dir, 'site')),
+  ]);
+  assert.equal(r.code, 0, show(r));
 }
