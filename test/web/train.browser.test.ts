@@ -3,7 +3,6 @@
 // within 100 ms while it trains,
 // and the downloaded model loads in the CLI, whose `eval` repeats the page's last test −ELBO.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
@@ -11,7 +10,7 @@ import { type ExplorerServer } from '../../src/node/explorerServer.js';
 import { cli, show, tmp } from '../cli/helpers.js';
 import { asDriverPage, chromiumMissing } from './browser.js';
 import { checkTrainingFollowsNode } from './pageChecks.js';
-import { closeTrainingPage, openTrainingPage } from './trainingPage.js';
+import { closeTrainingPage, downloadTrainedModel, openTrainingPage } from './trainingPage.js';
 
 const missing = chromiumMissing();
 const dir = tmp('vaekit-webtrain-');
@@ -30,16 +29,7 @@ describe('training in the page', { skip: missing }, () => {
 
     // the downloaded model directory loads in the CLI and eval repeats the page's number
     const modelDir = path.join(dir, 'downloaded');
-    mkdirSync(modelDir);
-    const downloads = new Promise<void>((resolve) => {
-      let n = 0;
-      page.on('download', async (d) => {
-        await d.saveAs(path.join(modelDir, d.suggestedFilename()));
-        if (++n === 2) resolve();
-      });
-    });
-    await page.locator('#train-download').click();
-    await downloads;
+    await downloadTrainedModel(page, modelDir);
     const r = await cli(['eval', '--model', modelDir, '--json', '--threads', '1']);
     assert.equal(r.code, 0, show(r));
     const ev = JSON.parse(r.stdout);

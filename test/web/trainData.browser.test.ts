@@ -21,7 +21,7 @@ import { encodePng } from '../../src/viz/png.js';
 import { cli, ONE_THREAD, show, tmp } from '../cli/helpers.js';
 import { vegaJsonToCsv } from '../helpers/tables.js';
 import { chromiumMissing } from './browser.js';
-import { closeTrainingPage, openTrainingPage } from './trainingPage.js';
+import { closeTrainingPage, downloadTrainedModel, openTrainingPage } from './trainingPage.js';
 
 const missing = chromiumMissing() ?? (existsSync(DEFAULT_FASHION_MNIST_DIR) ? undefined : `Fashion-MNIST not found at ${DEFAULT_FASHION_MNIST_DIR}: apt-get install dataset-fashion-mnist`);
 const dir = tmp('vaekit-webdata-');
@@ -47,25 +47,6 @@ async function chooseData(input: '#train-files' | '#train-folder', files: string
   const state = await page.locator('#train-data').getAttribute('data-state');
   if (state !== 'ready') throw new Error(`data not opened: ${await page.locator('#error').innerText()}`);
   return page.locator('#train-data-summary').innerText();
-}
-
-/** Clicks the panel's download and saves config.json and weights.safetensors into `to`. */
-async function download(to: string): Promise<Record<string, any>> {
-  mkdirSync(to);
-  const done = new Promise<void>((resolve) => {
-    let n = 0;
-    const on = async (d: import('playwright-core').Download) => {
-      await d.saveAs(path.join(to, d.suggestedFilename()));
-      if (++n === 2) {
-        page.off('download', on);
-        resolve();
-      }
-    };
-    page.on('download', on);
-  });
-  await page.locator('#train-download').click();
-  await done;
-  return JSON.parse(readFileSync(path.join(to, 'config.json'), 'utf8'));
 }
 
 /** The page's visible error banner after an action (the data chooser turns to its error state). */
@@ -122,7 +103,7 @@ describe('training in the page on your own data', { skip: missing }, () => {
     const got = await trainInPage(S);
     assert.ok(await page.locator('#train-explore').isDisabled(), 'the image explorer is not offered for a table model');
     const pageDir = path.join(dir, 'penguins-page');
-    const cfg = await download(pageDir);
+    const cfg = await downloadTrainedModel(page, pageDir);
     await page.locator('#train-label-column').fill('');
 
     // the CLI on the same file with the same flags
@@ -167,7 +148,7 @@ describe('training in the page on your own data', { skip: missing }, () => {
     assert.match(summary, /left out 1 file\(s\) that are not images: README\.txt/);
     const got = await trainInPage({ latent: 2, hidden: 16, beta: 1, epochs: 2, batch: 20, lr: 0.003, seed: 2, threads: 1 });
     const modelDir = path.join(dir, 'clothes-page');
-    const cfg = await download(modelDir);
+    const cfg = await downloadTrainedModel(page, modelDir);
     assert.deepEqual(cfg.dataset.classNames, ['sneaker', 'trouser']);
     assert.deepEqual(cfg.dataset.preprocessing.image, { size: [28, 28], channels: 1, fit: 'cover' });
     assert.deepEqual(cfg.model.dataShape, [1, 28, 28]);

@@ -17,7 +17,7 @@ import { webEngine } from '../../src/web/webEngine.js';
 import { WebModel } from '../../src/web/webModel.js';
 import { tmp } from '../cli/helpers.js';
 import { chromiumMissing } from './browser.js';
-import { closeTrainingPage, openTrainingPage } from './trainingPage.js';
+import { closeTrainingPage, downloadTrainedModel, openTrainingPage } from './trainingPage.js';
 
 const missing = chromiumMissing();
 const dir = tmp('vaekit-trainexplore-');
@@ -113,20 +113,7 @@ describe('explore a model trained in the page on your own images', { skip: missi
       return { w: c.width, h: c.height, data: Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data) };
     });
     const modelDir = path.join(dir, 'colours-model');
-    mkdirSync(modelDir);
-    const saved = new Promise<void>((resolve) => {
-      let m = 0;
-      const on = async (d: import('playwright-core').Download) => {
-        await d.saveAs(path.join(modelDir, d.suggestedFilename()));
-        if (++m === 2) {
-          page.off('download', on);
-          resolve();
-        }
-      };
-      page.on('download', on);
-    });
-    await page.locator('#train-download').click();
-    await saved;
+    await downloadTrainedModel(page, modelDir);
     const files = ['config.json', 'weights.safetensors'].map((f) => new File([readFileSync(path.join(modelDir, f))], f));
     const { engine } = await webEngine({ backend: 'wasm', threads: 1 });
     const decoded = await new WebModel(engine, await loadModelFromFiles(files)).decode(Float32Array.from(z));

@@ -1,9 +1,9 @@
 // The setup the page tests that train share: the explorer built into DIR/site, served on a free port, and
 // opened in headless Chromium at 1280×800 with downloads accepted (page errors echoed to stderr).
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
+import { type Browser, type Download, type Page } from 'playwright-core';
 import { startExplorerServer, type ExplorerServer } from '../../src/node/explorerServer.js';
 import { buildExplorer } from '../../web/build.js';
 import { cli, show, TINY, writeDigitsDir } from '../cli/helpers.js';
@@ -51,4 +51,27 @@ export async function trainModelAndBuildSite(dir: string): Promise<void> {
     buildExplorer(path.join(dir, 'site')),
   ]);
   assert.equal(r.code, 0, show(r));
+}
+
+/**
+ * Clicks the training panel's download and saves the model directory's two files (config.json and
+ * weights.safetensors) into a new folder `to`; returns the parsed config.json.
+ * @example const cfg = await downloadTrainedModel(page, path.join(dir, 'model'));
+ */
+export async function downloadTrainedModel(page: Page, to: string): Promise<Record<string, any>> {
+  mkdirSync(to);
+  const saved = new Promise<void>((resolve) => {
+    let n = 0;
+    const on = async (d: Download) => {
+      await d.saveAs(path.join(to, d.suggestedFilename()));
+      if (++n === 2) {
+        page.off('download', on);
+        resolve();
+      }
+    };
+    page.on('download', on);
+  });
+  await page.locator('#train-download').click();
+  await saved;
+  return JSON.parse(readFileSync(path.join(to, 'config.json'), 'utf8'));
 }
