@@ -11,7 +11,8 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 
 /** The chosen data: undefined for the embedded digits. */
 export interface DataChoice {
-  current(): DataPayload | undefined;
+  /** Waits for an open still under way (a setting changed just before start), then the data. */
+  current(): Promise<DataPayload | undefined>;
   /** The likelihood setting applies (pixel data); tables bring their own. */
   likelihood(): 'bernoulli' | 'gaussian' | undefined;
 }
@@ -26,6 +27,7 @@ export function initDataPanel(changed: (name: string | undefined) => void): Data
   let files: WebFile[] = [];
   let data: WebData | undefined;
   let opening: AbortController | undefined; // a newer choice stops an open still decoding
+  let pending: Promise<void> | undefined; // the latest open, until it settles
   const zone = $('train-data');
   const summary = $('train-data-summary');
   const show = (lines: string[]) => summary.replaceChildren(...lines.map((l) => Object.assign(document.createElement('li'), { textContent: l })));
@@ -70,10 +72,15 @@ export function initDataPanel(changed: (name: string | undefined) => void): Data
       changed(undefined);
     }
   };
+  const reopen = () => {
+    const p = open();
+    pending = p;
+    void p.finally(() => pending === p && (pending = undefined));
+  };
   const use = (f: WebFile[]) => {
     if (f.length === 0) return;
     files = f;
-    void open();
+    reopen();
   };
   for (const id of ['train-files', 'train-folder']) {
     const input = $(id) as HTMLInputElement;
@@ -95,9 +102,10 @@ export function initDataPanel(changed: (name: string | undefined) => void): Data
     zone.classList.remove('over');
     if (e.dataTransfer) filesOfDrop(e.dataTransfer).then(use, (err: unknown) => showError(err, 'reading the dropped files'));
   });
-  for (const id of ['train-image-size', 'train-channels', 'train-label-column', 'train-on-bad']) $(id).addEventListener('change', () => files.length > 0 && void open());
+  for (const id of ['train-image-size', 'train-channels', 'train-label-column', 'train-on-bad']) $(id).addEventListener('change', () => files.length > 0 && reopen());
   $('train-digits').addEventListener('click', () => {
     opening?.abort();
+    pending = undefined;
     files = [];
     data = undefined;
     zone.dataset.state = 'digits';
@@ -106,7 +114,11 @@ export function initDataPanel(changed: (name: string | undefined) => void): Data
     changed(undefined);
   });
   return {
-    current: () => (data ? payload(data) : undefined),
+    current: async () => {
+      // a changed setting reopens the files; training must not start on the digits meanwhile
+      while (pending) await pending;
+      return data ? payload(data) : undefined;
+    },
     likelihood: () => (data?.kind === 'table' ? undefined : (($('train-likelihood') as HTMLSelectElement).value as 'bernoulli' | 'gaussian')),
   };
 }

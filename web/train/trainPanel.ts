@@ -26,13 +26,14 @@ export function initTrainPanel(explore: (m: SavedModel, test?: TestImages) => vo
   let images = true; // the explorer draws images: a table model downloads but is not explored here
   const panel = $('train');
   const status = (t: string) => ($('train-status').textContent = t);
-  const buttons = (state: 'idle' | 'running' | 'paused' | 'done') => {
-    ($('train-start') as HTMLButtonElement).disabled = state === 'running' || state === 'paused';
+  // 'starting': waiting for the chosen data to finish opening, nothing to pause yet
+  const buttons = (state: 'idle' | 'starting' | 'running' | 'paused' | 'done') => {
+    ($('train-start') as HTMLButtonElement).disabled = state !== 'idle' && state !== 'done';
     ($('train-pause') as HTMLButtonElement).disabled = state !== 'running';
     ($('train-resume') as HTMLButtonElement).disabled = state !== 'paused';
     ($('train-stop') as HTMLButtonElement).disabled = state !== 'running' && state !== 'paused';
-    ($('train-download') as HTMLButtonElement).disabled = state === 'idle';
-    ($('train-explore') as HTMLButtonElement).disabled = state === 'idle' || !images;
+    ($('train-download') as HTMLButtonElement).disabled = state === 'idle' || state === 'starting';
+    ($('train-explore') as HTMLButtonElement).disabled = state === 'idle' || state === 'starting' || !images;
     panel.dataset.state = state;
   };
   const send = (m: ToWorker) => worker?.postMessage(m);
@@ -82,7 +83,10 @@ export function initTrainPanel(explore: (m: SavedModel, test?: TestImages) => vo
     onModel = resolve;
     send({ type: 'export', testSet });
   });
-  $('train-start').addEventListener('click', () => {
+  $('train-start').addEventListener('click', async () => {
+    buttons('starting');
+    status('waiting for the data…');
+    const own = await data.current();
     worker?.terminate();
     series = { train: [], test: [] };
     expose();
@@ -93,7 +97,6 @@ export function initTrainPanel(explore: (m: SavedModel, test?: TestImages) => vo
       latentDim: num('train-latent'), hidden: num('train-hidden'), beta: num('train-beta'), epochs: num('train-epochs'),
       batchSize: num('train-batch'), lr: num('train-lr'), seed: num('train-seed'), threads: num('train-threads'), likelihood: data.likelihood(),
     };
-    const own = data.current();
     // tables have no pictures: their runs show the loss curves only
     images = own === undefined || own.shape.length === 3;
     $('train-explore').title = images ? '' : 'the explorer draws images; for a table use vaekit sample --model DIR --out synth.csv';
