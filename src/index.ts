@@ -49,6 +49,7 @@ export * from './train/heldOut.js';
 // data and files
 export * from './data/idx.js';
 export * from './data/dataset.js';
+export * from './data/imageSetFromIdx.js';
 export * from './data/rowDataset.js';
 export * from './data/datasetView.js';
 export * from './data/npy.js';

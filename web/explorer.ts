@@ -116,13 +116,19 @@ export class Explorer {
   z: Float32Array;
   private zListeners: ((z: Float32Array, source: string) => void)[] = [];
 
-  constructor(readonly model: WebModel, readonly data: ExplorerData | null) {
+  /** `classNames`: the names of the labels (a class folder's names), shown instead of their numbers. */
+  constructor(readonly model: WebModel, readonly data: ExplorerData | null, readonly classNames?: readonly string[]) {
     this.L = model.signature.latentDim;
     [this.rows, this.cols] = model.signature.imageShape;
     const ds = model.signature.dataShape;
     this.channels = ds.length === 3 ? ds[0] : 1;
     this.z = new Float32Array(this.L);
     this.plane = planeOf(new Float32Array(this.L * 2), 2, this.L, 'pca');
+  }
+
+  /** Label k as shown: its class name when the model has them, else the number. */
+  labelName(k: number): string {
+    return this.classNames?.[k] ?? String(k);
   }
 
   /** Encodes the test set and fits the plane. */

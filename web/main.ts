@@ -1,6 +1,6 @@
 // The explorer page: loads onnxruntime-web, a model (model/ next to the page, ?model=URL, or files picked or
 // dropped) and the test set (data/), then wires the views. Every failure shows in the page's banner.
-import { categoricalColor, datasetFromIdx, describeVae, loadModelFromFiles, loadModelFromUrl, parseIdx, webEngine, WebModel, type ImageDataset, type SavedModel, type WebEngine } from '../src/web.js';
+import { categoricalColor, describeVae, imageSetFromIdx, loadModelFromFiles, loadModelFromUrl, parseIdx, webEngine, WebModel, type ImageSet, type SavedModel, type WebEngine } from '../src/web.js';
 import { Explorer, type ExplorerData } from './explorer.js';
 import { downloadPng } from './ui/canvas.js';
 import { clearError, setStatus, showError } from './ui/messages.js';
@@ -13,14 +13,15 @@ import { initTrainPanel } from './train/trainPanel.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-async function loadTestSet(base: string): Promise<ImageDataset | null> {
+/** The served test split: grey or colour images, labels of any width (what `vaekit explore` writes). */
+async function loadTestSet(base: string): Promise<ImageSet | null> {
   const get = async (name: string) => {
     const r = await fetch(base + name);
     if (!r.ok) throw new Error(`${base}${name}: HTTP ${r.status}`);
     return parseIdx(new Uint8Array(await r.arrayBuffer()), base + name);
   };
   const [images, labels] = await Promise.all([get('test-images.idx'), get('test-labels.idx')]);
-  return datasetFromIdx(images, labels, 'test set');
+  return imageSetFromIdx(images, labels, 'test set');
 }
 
 /** Builds the views for a model (fresh DOM from the template, so no listener outlives its model). */
@@ -30,15 +31,16 @@ async function start(we: WebEngine, saved: SavedModel, data: ExplorerData | null
   // a conditional model draws and encodes as the class picked here (every view follows the picker)
   const picker = $('label-picker') as HTMLSelectElement;
   const K = model.signature.classes;
+  const names = saved.meta.dataset?.classNames as readonly string[] | undefined;
   picker.hidden = K === 0;
   if (K > 0) {
     model.label = 0;
-    picker.replaceChildren(...Array.from({ length: K }, (_, k) => new Option(`class ${k}`, String(k))));
+    picker.replaceChildren(...Array.from({ length: K }, (_, k) => new Option(names?.[k] ?? `class ${k}`, String(k))));
   }
   const ds = model.signature.dataShape;
   const channels = ds.length === 3 ? ds[0] : 1;
   const fits = data && data.rows === rows && data.cols === cols && (data.channels ?? 1) === channels ? data : null;
-  const ex = new Explorer(model, fits);
+  const ex = new Explorer(model, fits, names);
   const main = $('views');
   main.replaceChildren(($('views-template') as HTMLTemplateElement).content.cloneNode(true));
   const plane = new PlaneView(ex, $('plane'), { img: $('hover-img'), label: $('hover-label') });
@@ -68,7 +70,7 @@ async function start(we: WebEngine, saved: SavedModel, data: ExplorerData | null
       const chip = document.createElement('span');
       const dot = document.createElement('i');
       dot.style.background = categoricalColor(k);
-      chip.append(dot, String(k));
+      chip.append(dot, ex.labelName(k));
       return chip;
     }));
   }

@@ -72,19 +72,28 @@ export interface DriverBrowser {
 
 /**
  * Headless Chromium (playwright-core) or Firefox (puppeteer-core over WebDriver BiDi) behind one interface.
+ * `opts.downloadDir` (Firefox only): where the page's downloads are saved, without a dialog.
  *
  * @example
  * const browser = await launchDriver('firefox');
  * const page = await browser.newPage({ width: 1280, height: 800 });
  * await page.goto(url);
  */
-export async function launchDriver(name: 'chromium' | 'firefox', args: string[] = []): Promise<DriverBrowser> {
+export async function launchDriver(name: 'chromium' | 'firefox', args: string[] = [], opts: { downloadDir?: string } = {}): Promise<DriverBrowser> {
   if (name === 'chromium') {
     const b = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', ...args] });
     return { name, version: b.version(), newPage: async (view) => playwrightPage(await b.newPage({ viewport: { width: view.width, height: view.height }, deviceScaleFactor: view.deviceScaleFactor, isMobile: view.isMobile, hasTouch: view.isMobile })), close: () => b.close() };
   }
   const { default: puppeteer } = await import('puppeteer-core');
-  const b = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true, args });
+  // downloads (Firefox): saved without asking into downloadDir, as a user's "always save" setting does
+  const saveTo = opts.downloadDir && {
+    'browser.download.folderList': 2,
+    'browser.download.dir': opts.downloadDir,
+    'browser.download.useDownloadDir': true,
+    'browser.download.always_ask_before_handling_new_types': false,
+    'browser.helperApps.neverAsk.saveToDisk': 'application/json,application/octet-stream',
+  };
+  const b = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true, args, extraPrefsFirefox: saveTo || {} });
   const version = await b.version();
   return {
     name,

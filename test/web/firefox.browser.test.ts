@@ -1,14 +1,15 @@
 // The key page checks in Firefox (Debian's firefox-esr, driven by puppeteer-core over WebDriver BiDi; the
 // same checks as the Chromium suites, from ./pageChecks.ts): the page is cross-origin isolated with wasm
 // threads, a CLI-trained model's decoded canvas equals the Node decode, a slider moves the image, and
-// training in the worker follows onnxruntime-node's losses while the main thread answers within 100 ms.
+// training in the worker follows onnxruntime-node's losses while the main thread answers within 100 ms, and
+// the model it downloads loads in the CLI, whose eval repeats the page's last test −ELBO.
 // Kept short for CI: one page, one small training run.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startExplorerServer, type ExplorerServer } from '../../src/node/explorerServer.js';
-import { tmp } from '../cli/helpers.js';
+import { cli, show, tmp } from '../cli/helpers.js';
 import { firefoxMissing, launchDriver, type DriverBrowser, type DriverPage } from './browser.js';
 import { trainModelAndBuildSite } from './trainingPage.js';
 import { checkDecodeAndSlider, checkTrainingFollowsNode } from './pageChecks.js';
@@ -23,7 +24,8 @@ describe('explorer page in Firefox', { skip: missing }, () => {
   before(async () => {
     await trainModelAndBuildSite(dir);
     server = await startExplorerServer({ siteDir: path.join(dir, 'site'), modelDir: path.join(dir, 'run') });
-    browser = await launchDriver('firefox');
+    mkdirSync(path.join(dir, 'downloads'));
+    browser = await launchDriver('firefox', [], { downloadDir: path.join(dir, 'downloads') });
     page = await browser.newPage({ width: 1280, height: 800 });
     await page.goto(server.url);
     await page.waitFor('body[data-ready]');
@@ -50,8 +52,21 @@ describe('explorer page in Firefox', { skip: missing }, () => {
     await checkDecodeAndSlider(page, path.join(dir, 'run'));
   });
 
-  test('training in the worker follows onnxruntime-node and the page stays responsive', async () => {
-    await checkTrainingFollowsNode(page, { latent: 2, hidden: 32, beta: 1, epochs: 3, batch: 100, lr: 0.002, seed: 5, threads: 1 });
+  test('training in the worker follows onnxruntime-node and the page stays responsive; the download loads in the CLI', async () => {
+    const pageTest = await checkTrainingFollowsNode(page, { latent: 2, hidden: 32, beta: 1, epochs: 3, batch: 100, lr: 0.002, seed: 5, threads: 1 });
     assert.deepEqual(page.errors, []);
+
+    // the download button saves config.json and weights.safetensors (Firefox writes a .part file until done)
+    const saved = path.join(dir, 'downloads');
+    await page.click('#train-download');
+    const done = (f: string) => existsSync(path.join(saved, f)) && !existsSync(path.join(saved, `${f}.part`)) && statSync(path.join(saved, f)).size > 0;
+    for (let t = 0; !(done('config.json') && done('weights.safetensors')); t += 100) {
+      if (t > 30_000) throw new Error(`Firefox did not save both files within 30 s: ${readdirSync(saved).join(', ') || 'nothing'}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const r = await cli(['eval', '--model', saved, '--json', '--threads', '1']);
+    assert.equal(r.code, 0, show(r));
+    const ev = JSON.parse(r.stdout);
+    assert.ok(Math.abs(ev.negElbo - pageTest) <= 1e-4 * pageTest, `vaekit eval ${ev.negElbo} vs page ${pageTest}`);
   });
 });

@@ -135,6 +135,6 @@ export class PlaneView {
     const i = this.nearest(e, 8);
     if (i < 0 || !this.ex.data) return;
     drawPixels(this.hover.img, this.ex.example(i), this.ex.rows, this.ex.cols, this.ex.channels);
-    this.hover.label.textContent = `#${i} · label ${this.ex.data.labels[i]}`;
+    this.hover.label.textContent = `#${i} · ${this.ex.labelName(this.ex.data.labels[i])}`;
   }
 }
