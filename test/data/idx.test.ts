@@ -6,6 +6,8 @@ import { parseIdx, type IdxArray } from '../../src/data/idx.js';
 import { inflateBounded } from '../../src/data/boundedInflate.js';
 import { nodeInflateBounded } from '../../src/node/nodeInflate.js';
 import { VaekitError } from '../../src/errors.js';
+import { datasetToIdx } from '../../src/data/idxWrite.js';
+import { imageSetFromIdx } from '../../src/data/imageSetFromIdx.js';
 import { FASHION_MNIST_DIR, skipWithoutFashionMnist } from '../helpers/fashionMnist.js';
 
 const FASHION = FASHION_MNIST_DIR;
@@ -208,4 +210,23 @@ for (const [name, inflate] of [['fflate', inflateBounded], ['node:zlib', nodeInf
   const badCrc = Uint8Array.from(gzipSync(ok));
   badCrc[badCrc.length - 8] ^= 1; // the trailer's CRC-32: caught by the parser (fflate) or by zlib itself
   refuses(() => parseIdx(badCrc, 'crc.gz', { inflate }), /crc\.gz.*(CRC-32 mismatch|incorrect data check)/);
+});
+
+test("the explorer's test set: colour images and labels past 255 as IDX (the spec's bytes) and back", () => {
+  // 3 examples of 2 channels × 2×3 pixels (k/255 values), labels that need int32
+  const images = Float32Array.from({ length: 3 * 12 }, (_, k) => (k * 7 % 256) / 255);
+  const ds = { name: 'tiny', images, labels: Int32Array.of(0, 299, 70_000), n: 3, rows: 2, cols: 3 };
+  const idx = datasetToIdx(ds, 2);
+  assert.deepEqual(idx.images, encodeIdx('uint8', [2, 2, 2, 3], Array.from(images.subarray(0, 24), (v) => Math.round(v * 255))));
+  assert.deepEqual(idx.labels, encodeIdx('int32', [2], [0, 299]));
+  const back = imageSetFromIdx(parseIdx(idx.images, 'i'), parseIdx(idx.labels, 'l'), 'back');
+  assert.deepEqual([back.n, back.channels, back.rows, back.cols], [2, 2, 2, 3]);
+  assert.deepEqual(back.images, images.subarray(0, 24));
+  assert.deepEqual(Array.from(back.labels), [0, 299]);
+  // grey images with byte labels stay [N, rows, cols] and uint8, as the built-in datasets' files are
+  const grey = datasetToIdx({ name: 'g', images: images.subarray(0, 18), labels: Uint8Array.of(1, 2, 3), n: 3, rows: 2, cols: 3 });
+  assert.deepEqual(parseIdx(grey.images, 'g').dims, [3, 2, 3]);
+  assert.equal(parseIdx(grey.labels, 'g').dtype, 'uint8');
+  refuses(() => imageSetFromIdx(parseIdx(encodeIdx('float32', [1, 1, 1], [0]), 'f'), parseIdx(grey.labels, 'l'), 'test set'), /test set: images must be a uint8 IDX array/, /got float32/);
+  refuses(() => imageSetFromIdx(parseIdx(idx.images, 'i'), parseIdx(grey.labels, 'l'), 'test set'), /test set: 2 images but 3 labels/);
 });
