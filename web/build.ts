@@ -26,7 +26,7 @@ export async function buildExplorer(outDir: string, opts: { minify?: boolean } =
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(path.join(outDir, 'data'), { recursive: true });
   await build({
-    entryPoints: [path.join(HERE, 'main.ts'), path.join(HERE, 'train', 'trainWorker.ts')],
+    entryPoints: [path.join(HERE, 'main.ts'), path.join(HERE, 'train', 'trainWorker.ts'), path.join(HERE, 'train', 'dataWorker.ts')],
     outdir: outDir,
     entryNames: '[name]',
     bundle: true,

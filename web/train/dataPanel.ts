@@ -1,11 +1,11 @@
 // The training panel's data chooser: the embedded digits, or the user's own files by picker or drag and drop
-// (a folder of images, several images, an .npy, .npz or .csv), opened in the page with the CLI's parsers,
-// summarized before training, and handed to the worker as arrays. Every problem shows in the page's banner,
-// naming the file.
-import { describeWebData, openWebData, readAll, WEB_TEST_FRACTION, type RowDataset, type WebData, type WebDataOptions, type WebFile } from '../../src/web.js';
+// (a folder of images, several images, an .npy, .npz or .csv), opened with the CLI's parsers in a data worker
+// (./dataWorker.ts, so a big file never freezes the page), summarized before training, and handed to the
+// training worker as arrays. Every problem shows in the page's banner, naming the file.
+import { type WebFile } from '../../src/web.js';
 import { clearError, showError } from '../ui/messages.js';
 import { filesOfDrop, filesOfInput } from './droppedFiles.js';
-import { type DataPayload, type SplitArrays } from './protocol.js';
+import { type DataPayload, type FromDataWorker, type OpenRequest } from './protocol.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -25,13 +25,14 @@ export interface DataChoice {
  */
 export function initDataPanel(changed: (name: string | undefined) => void): DataChoice {
   let files: WebFile[] = [];
-  let data: WebData | undefined;
-  let opening: AbortController | undefined; // a newer choice stops an open still decoding
+  let data: (DataPayload & { kind: string }) | undefined;
+  let cancel: (() => void) | undefined; // a newer choice terminates the worker of an open still decoding
+  let generation = 0; // which open is the latest: an older one that finishes anyway is dropped
   let pending: Promise<void> | undefined; // the latest open, until it settles
   const zone = $('train-data');
   const summary = $('train-data-summary');
   const show = (lines: string[]) => summary.replaceChildren(...lines.map((l) => Object.assign(document.createElement('li'), { textContent: l })));
-  const options = (signal: AbortSignal): WebDataOptions => {
+  const options = (): OpenRequest['options'] => {
     const size = ($('train-image-size') as HTMLInputElement).value.trim();
     const m = /^(\d+)(?:\s*[x×]\s*(\d+))?$/i.exec(size);
     if (size && !m) throw new Error(`image size "${size}": expected N or HxW, e.g. 28 or 64x48`);
@@ -42,30 +43,50 @@ export function initDataPanel(changed: (name: string | undefined) => void): Data
       channels: channels ? (Number(channels) as 1 | 3) : undefined,
       label: label || undefined,
       onBad: ($('train-on-bad') as HTMLSelectElement).value === 'skip' ? 'skip' : undefined,
-      onProgress: (done, total) => !signal.aborted && done % 50 === 0 && show([`decoding images: ${done} of ${total}`]),
-      signal,
     };
   };
+  /** Opens the files in a fresh data worker: progress shown as it comes, the data or the error at the end. */
+  const openInWorker = (request: OpenRequest) => new Promise<Extract<FromDataWorker, { type: 'opened' }>>((resolve, reject) => {
+    const w = new Worker(new URL('./dataWorker.js', import.meta.url), { type: 'module' });
+    cancel = () => {
+      w.terminate();
+      reject(new Error('replaced by a newer choice'));
+    };
+    w.onmessage = (e: MessageEvent<FromDataWorker>) => {
+      const m = e.data;
+      if (m.type === 'progress') show([`decoding images: ${m.done} of ${m.total}`]);
+      else {
+        w.terminate();
+        if (m.type === 'opened') resolve(m);
+        else reject(new Error(m.message));
+      }
+    };
+    w.onerror = (e) => {
+      w.terminate();
+      reject(new Error(e.message || 'the data worker failed to start'));
+    };
+    w.postMessage(request);
+  });
   const open = async () => {
-    opening?.abort();
-    const mine = (opening = new AbortController());
+    cancel?.();
+    const mine = ++generation;
     data = undefined;
     zone.dataset.state = 'loading';
     const names = files.length === 1 ? files[0].path : `${files.length} files (${files.slice(0, 2).map((f) => f.path).join(', ')}${files.length > 2 ? ', …' : ''})`;
     show([`reading ${names}…`]);
     try {
-      const d = await openWebData(files, options(mine.signal));
-      if (mine.signal.aborted) return;
-      data = d;
-      (globalThis as { vaekitData?: WebData }).vaekitData = d; // for tests and the console
+      const d = await openInWorker({ files, options: options() });
+      if (mine !== generation) return; // a newer choice replaced this one
+      data = { ...d.payload, kind: d.kind };
+      (globalThis as { vaekitData?: DataPayload }).vaekitData = d.payload; // for tests and the console
       clearError();
-      show(describeWebData(d, WEB_TEST_FRACTION));
+      show(d.summary);
       zone.dataset.state = 'ready';
-      zone.dataset.n = String(d.train.n);
+      zone.dataset.n = String(d.n);
       ($('train-likelihood') as HTMLSelectElement).disabled = d.kind === 'table';
       changed(d.name);
     } catch (e) {
-      if (mine.signal.aborted) return;
+      if (mine !== generation) return;
       zone.dataset.state = 'error';
       show([`could not use ${names}; training stays on the embedded digits`]);
       showError(e, `reading ${names}`);
@@ -104,7 +125,8 @@ export function initDataPanel(changed: (name: string | undefined) => void): Data
   });
   for (const id of ['train-image-size', 'train-channels', 'train-label-column', 'train-on-bad']) $(id).addEventListener('change', () => files.length > 0 && reopen());
   $('train-digits').addEventListener('click', () => {
-    opening?.abort();
+    cancel?.();
+    generation++;
     pending = undefined;
     files = [];
     data = undefined;
@@ -117,19 +139,8 @@ export function initDataPanel(changed: (name: string | undefined) => void): Data
     current: async () => {
       // a changed setting reopens the files; training must not start on the digits meanwhile
       while (pending) await pending;
-      return data ? payload(data) : undefined;
+      return data;
     },
     likelihood: () => (data?.kind === 'table' ? undefined : (($('train-likelihood') as HTMLSelectElement).value as 'bernoulli' | 'gaussian')),
-  };
-}
-
-/** The data as arrays for the worker (copied by postMessage, so a second run can use them again). */
-function payload(d: WebData): DataPayload {
-  const arrays = (ds: RowDataset): SplitArrays => ({ ...readAll(ds), labels: ds.labels });
-  return {
-    record: { name: d.name, source: d.source, preprocessing: d.preprocessing, classNames: d.train.classNames },
-    shape: [...d.train.shape],
-    train: arrays(d.train),
-    test: d.test && arrays(d.test),
   };
 }

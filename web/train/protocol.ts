@@ -1,5 +1,5 @@
 // Messages between the page and the training worker. Typed arrays are transferred, not copied.
-import { type EpochRecord, type ImageDataset, type WebDataRecord } from '../../src/web.js';
+import { type EpochRecord, type ImageDataset, type WebDataOptions, type WebDataRecord, type WebFile } from '../../src/web.js';
 
 /** What the page asks the worker to train. */
 export interface TrainRequest {
@@ -55,4 +55,18 @@ export type FromWorker =
   | { type: 'paused' }
   | { type: 'done'; outcome: string }
   | { type: 'model'; configJson: string; weights: Uint8Array; test?: TestImages }
+  | { type: 'error'; message: string };
+
+// ---- the data worker (web/train/dataWorker.ts): opens the user's files off the page's thread
+
+/** Open these files with these options (the panel's settings; progress comes back as messages). */
+export interface OpenRequest {
+  files: WebFile[];
+  options: Omit<WebDataOptions, 'signal' | 'onProgress'>;
+}
+
+export type FromDataWorker =
+  | { type: 'progress'; done: number; total: number }
+  /** The opened data: its name and kind, the summary lines the panel shows, and the arrays (transferred). */
+  | { type: 'opened'; name: string; kind: 'images' | 'npy' | 'npz' | 'table'; n: number; summary: string[]; payload: DataPayload }
   | { type: 'error'; message: string };
