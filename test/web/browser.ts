@@ -57,6 +57,8 @@ export interface DriverPage {
   /** Sets an input's value as a user would (input and change events). */
   fill(selector: string, value: string): Promise<void>;
   click(selector: string): Promise<void>;
+  /** Picks files in an `<input type="file">`, as a user would in its dialog. */
+  setInputFiles(selector: string, files: string[]): Promise<void>;
   /** The element's screenshot, or the full page's without a selector. */
   screenshot(file: string, selector?: string): Promise<void>;
   close(): Promise<void>;
@@ -128,6 +130,7 @@ function playwrightPage(p: Page): DriverPage {
     waitForFunction: async (fn, arg, timeout = 60_000) => void (await p.waitForFunction(fn as never, arg, { timeout })),
     fill: (sel, value) => p.locator(sel).fill(value),
     click: (sel) => p.locator(sel).click(),
+    setInputFiles: (sel, files) => p.locator(sel).setInputFiles(files),
     screenshot: async (file, sel) => void (await (sel ? p.locator(sel).screenshot({ path: file }) : p.screenshot({ path: file, fullPage: true }))),
     close: () => p.close(),
   };
@@ -144,6 +147,11 @@ function puppeteerPage(p: PuppeteerPage): DriverPage {
     waitForFunction: async (fn, arg, timeout = 60_000) => void (await p.waitForFunction(fn as never, { timeout }, arg)),
     fill: (sel, value) => p.locator(sel).fill(value),
     click: (sel) => p.locator(sel).click(),
+    setInputFiles: async (sel, files) => {
+      const input = await p.$(sel);
+      if (!input) throw new Error(`setInputFiles: no element ${sel}`);
+      await (input as import('puppeteer-core').ElementHandle<HTMLInputElement>).uploadFile(...files);
+    },
     screenshot: async (file, sel) => {
       if (!sel) return void (await p.screenshot({ path: file as `${string}.png`, fullPage: true }));
       const el = await p.$(sel);

@@ -2,7 +2,8 @@
 // same checks as the Chromium suites, from ./pageChecks.ts): the page is cross-origin isolated with wasm
 // threads, a CLI-trained model's decoded canvas equals the Node decode, a slider moves the image, and
 // training in the worker follows onnxruntime-node's losses while the main thread answers within 100 ms, and
-// the model it downloads loads in the CLI, whose eval repeats the page's last test −ELBO.
+// the model it downloads loads in the CLI, whose eval repeats the page's last test −ELBO; PNG and JPEG photos
+// picked in the training panel open in the data worker with the pixels the CLI decodes.
 // Kept short for CI: one page, one small training run.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { cli, show, tmp } from '../cli/helpers.js';
 import { firefoxMissing, launchDriver, type DriverBrowser, type DriverPage } from './browser.js';
 import { trainModelAndBuildSite } from './trainingPage.js';
 import { checkDecodeAndSlider, checkTrainingFollowsNode } from './pageChecks.js';
+import { checkPhotoPixels, PHOTOS, writePhotos } from './photoCheck.js';
 
 const missing = firefoxMissing();
 const dir = tmp('vaekit-firefox-');
@@ -68,5 +70,28 @@ describe('explorer page in Firefox', { skip: missing }, () => {
     assert.equal(r.code, 0, show(r));
     const ev = JSON.parse(r.stdout);
     assert.ok(Math.abs(ev.negElbo - pageTest) <= 1e-4 * pageTest, `vaekit eval ${ev.negElbo} vs page ${pageTest}`);
+  });
+
+  test('photos picked in the training panel (PNG and JPEG, 16×16 RGB) open in the data worker with the CLI\'s pixels', async () => {
+    const folder = path.join(dir, 'photos');
+    await writePhotos(folder);
+    await page.evaluate(() => void ((document.getElementById('train') as HTMLDetailsElement).open = true));
+    await page.fill('#train-image-size', '16');
+    await page.evaluate(() => {
+      const channels = document.getElementById('train-channels') as HTMLSelectElement;
+      channels.value = '3';
+      channels.dispatchEvent(new Event('change'));
+    });
+    await page.setInputFiles('#train-files', PHOTOS.map((f) => path.join(folder, f)));
+    await page.waitFor('#train-data[data-state="ready"], #train-data[data-state="error"]');
+    const got = await page.evaluate(() => ({
+      error: document.getElementById('error')!.hidden ? '' : document.getElementById('error')!.textContent!,
+      summary: document.getElementById('train-data-summary')!.textContent!,
+      px: Array.from(((globalThis as any).vaekitData?.train.x ?? []) as Float32Array),
+    }));
+    assert.equal(got.error, '');
+    assert.match(got.summary, /3 images: 3 examples of shape \[3, 16, 16\] \(images\)/);
+    await checkPhotoPixels(got.px, folder, path.join(dir, 'photos-cache'));
+    assert.deepEqual(page.errors, []);
   });
 });
