@@ -46,7 +46,9 @@ async function start(we: WebEngine, saved: SavedModel, data: ExplorerData | null
   const plane = new PlaneView(ex, $('plane'), { img: $('hover-img'), label: $('hover-label') });
   new DecodedView(ex, $('decoded'), $('sliders'));
   const interp = new InterpolationView(ex, { a: $('interp-a'), b: $('interp-b'), pickA: $('pick-a'), pickB: $('pick-b'), mode: $('interp-mode'), steps: $('interp-steps'), strip: $('strip') }, plane, $('plane'));
-  const draw = new DrawView(ex, $('pad'), $('pad-recon'), plane, $('pad-clear'));
+  // trained on the user's own data (config.json records how it was read): a dropped image is read as image files are
+  const ownImages = (saved.meta.dataset as { preprocessing?: unknown } | null)?.preprocessing !== undefined;
+  const draw = new DrawView(ex, $('pad'), $('pad-recon'), plane, $('pad-clear'), ownImages);
   const samples = new SamplesView(ex, $('samples'), $('temperature'), $('resample'), $('temperature-out'));
   picker.onchange = () => {
     model.label = Number(picker.value);

@@ -1,14 +1,18 @@
 // `vaekit explore` on a model the CLI trained on the user's own images (an RGB folder with two class
 // subfolders): the server hands the page the model's held-out rows exactly as the CLI's own loader reads them
 // (colour channels and labels kept), and the page shows one dot per row, legend chips named after the class
-// folders, and colour. Table models and oversized requests are refused with the reason.
+// folders, and colour; an image dropped on its pad is read as training read the folder and encoded to the
+// μ onnxruntime-node gives. Table models and oversized requests are refused with the reason.
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser } from 'playwright-core';
 import { parseIdx } from '../../src/data/idx.js';
 import { imageSetFromIdx } from '../../src/data/imageSetFromIdx.js';
+import { VaeModel } from '../../src/models/vaeModel.js';
+import { nodeEngine } from '../../src/node.js';
+import { loadModelDir } from '../../src/node/modelDir.js';
 import { openDataSource } from '../../src/node/openDataSource.js';
 import { Prng } from '../../src/random/prng.js';
 import { encodePng } from '../../src/viz/png.js';
@@ -23,18 +27,23 @@ const run = path.join(dir, 'run');
 const site = path.join(dir, 'site');
 const SPLIT = { testFraction: 0.25, seed: 2 };
 let browser: Browser | undefined;
+let written: Map<string, Uint8Array>;
 
-/** Two classes of 8×8 RGB noise around different colours, 20 PNGs each. */
-function writeColourFolder(): void {
+/** Two classes of 8×8 RGB noise around different colours, 20 PNGs each; returns the interleaved RGB bytes of each file by path. */
+function writeColourFolder(): Map<string, Uint8Array> {
+  const written = new Map<string, Uint8Array>();
   const prng = new Prng(9);
   let k = 0;
   for (const [name, rgb] of [['rust', [200, 70, 30]], ['teal', [30, 160, 150]]] as const) {
     mkdirSync(path.join(folder, name), { recursive: true });
     for (let i = 0; i < 20; i++) {
       const data = Uint8Array.from({ length: 8 * 8 * 3 }, (_, j) => Math.max(0, Math.min(255, rgb[j % 3] + Math.round(60 * (prng.uniform() - 0.5)))));
-      writeFileSync(path.join(folder, name, `${String(k++).padStart(3, '0')}.png`), encodePng({ width: 8, height: 8, channels: 3, data }));
+      const file = path.join(folder, name, `${String(k++).padStart(3, '0')}.png`);
+      writeFileSync(file, encodePng({ width: 8, height: 8, channels: 3, data }));
+      written.set(file, data);
     }
   }
+  return written;
 }
 
 /** Starts `vaekit explore` on a free port; resolves with its URL and a stop function. */
@@ -54,7 +63,7 @@ async function startExplore(args: string[]): Promise<{ url: string; stop: () => 
 
 describe('vaekit explore on your own images', { skip: missing, timeout: 300_000 }, () => {
   before(async () => {
-    writeColourFolder();
+    written = writeColourFolder();
     const [r] = await Promise.all([
       cli(['train', '--data', folder, '--image-size', '8', '--channels', '3', '--test-fraction', String(SPLIT.testFraction), '--seed', String(SPLIT.seed),
         '--latent', '2', '--hidden', '16', '--epochs', '3', '--batch', '10', '--out', run, ...ONE_THREAD]),
@@ -101,6 +110,28 @@ describe('vaekit explore on your own images', { skip: missing, timeout: 300_000 
       assert.equal(got.dots, held.n);
       assert.match(got.note, /^10 test examples/);
       assert.deepEqual(got.legend, ['rust', 'teal']);
+
+      // an image dropped on the pad is read as training read the folder (RGB, not inverted) and encoded
+      const file = [...written.keys()][25];
+      const rgb = written.get(file)!;
+      const x = Float32Array.from({ length: 192 }, (_, i) => rgb[3 * (i % 64) + Math.floor(i / 64)] / 255); // [3, 8, 8]
+      const { meta, params } = loadModelDir(run);
+      const { mu } = await new VaeModel(nodeEngine({ threads: 1 }), meta.model, params).encode(x);
+      const dropped = await page.evaluate(async (bytes) => {
+        await (globalThis as any).vaekitExplorer.draw.load(new File([new Uint8Array(bytes)], 'dropped.png', { type: 'image/png' }));
+        const pad = document.getElementById('pad') as HTMLCanvasElement;
+        return { error: document.getElementById('error')!.hidden ? '' : document.getElementById('error')!.textContent, pad: Array.from(pad.getContext('2d')!.getImageData(0, 0, 8, 8).data) };
+      }, Array.from(readFileSync(file)));
+      assert.equal(dropped.error, '');
+      for (let p = 0; p < 64; p++) for (let c = 0; c < 3; c++) assert.equal(dropped.pad[4 * p + c], rgb[3 * p + c], `pad pixel ${p} channel ${c}`);
+      // the current point becomes μ of the dropped image: onnxruntime-node's encode of the file's pixels (wasm rounding)
+      const wantMu = Array.from(mu);
+      await page.waitForFunction((w) => {
+        const z = (globalThis as any).vaekitExplorer.explorer.z as Float32Array;
+        return w.every((v, i) => Math.abs(z[i] - v) <= 1e-4 * (1 + Math.abs(v)));
+      }, wantMu, { timeout: 10_000 }).catch(async () => {
+        throw new Error(`page z ${await page.evaluate(() => Array.from((globalThis as any).vaekitExplorer.explorer.z))} vs node μ ${wantMu}`);
+      });
     } finally {
       await server.stop();
     }

@@ -1,6 +1,9 @@
 // Draw with the pointer on an image-sized canvas, or drop an image on it: the image is encoded, its code μ
-// is marked on the plane and becomes the current point, and its reconstruction is shown beside it.
-import { drawGrey, drawPixels } from '../ui/canvas.js';
+// is marked on the plane and becomes the current point, and its reconstruction is shown beside it. A model
+// trained on the user's own data gets a dropped image as training reads image files (cover crop, its
+// channels, no inversion); a model of the built-in digits gets it as MNIST draws (grey, light ink on dark).
+import { decodeWebImage } from '../../src/web.js';
+import { drawPixels } from '../ui/canvas.js';
 import { clearError, showError } from '../ui/messages.js';
 import { LatestOnly, type Explorer } from '../explorer.js';
 import { type PlaneView } from './planeView.js';
@@ -15,13 +18,15 @@ const BRUSH = 1.3; // brush radius in image pixels (soft edge), about an MNIST p
  * await draw.load(droppedFile);
  */
 export class DrawView {
+  /** [channels, rows, cols] in [0, 1]: what the model encodes. */
   private readonly pixels: Float32Array;
   private readonly encoder: LatestOnly<null>;
 
-  constructor(private readonly ex: Explorer, private readonly pad: HTMLCanvasElement, private readonly recon: HTMLCanvasElement, private readonly plane: PlaneView, clear: HTMLButtonElement) {
-    this.pixels = new Float32Array(ex.rows * ex.cols);
+  /** `ownImages`: the model was trained on the user's own data (config.json records its preprocessing). */
+  constructor(private readonly ex: Explorer, private readonly pad: HTMLCanvasElement, private readonly recon: HTMLCanvasElement, private readonly plane: PlaneView, clear: HTMLButtonElement, private readonly ownImages = false) {
+    this.pixels = new Float32Array(ex.channels * ex.rows * ex.cols);
     this.encoder = new LatestOnly(() => this.encode(), (e) => showError(e, 'encoding the drawing'));
-    drawGrey(pad, this.pixels, ex.rows, ex.cols);
+    this.show();
     pad.addEventListener('pointerdown', (e) => {
       pad.setPointerCapture(e.pointerId);
       this.paint(e);
@@ -30,7 +35,7 @@ export class DrawView {
     pad.addEventListener('pointerup', () => this.encoder.push(null));
     clear.addEventListener('click', () => {
       this.pixels.fill(0);
-      drawGrey(pad, this.pixels, ex.rows, ex.cols);
+      this.show();
     });
     pad.addEventListener('dragover', (e) => e.preventDefault());
     pad.addEventListener('drop', (e) => {
@@ -40,8 +45,23 @@ export class DrawView {
     });
   }
 
-  /** Loads an image file into the pad: scaled to the model's size, grey, white-on-black like MNIST. */
+  /** Loads an image file into the pad (as training read images, or as MNIST draws digits) and encodes it. */
   async load(file: File): Promise<void> {
+    if (this.ownImages) {
+      const { rows: h, cols: w, channels } = this.ex;
+      try {
+        // the training data's decoder: PNG/JPEG, scaled to cover and centre-cropped, grey by luma or RGB
+        const px = await decodeWebImage(new Uint8Array(await file.arrayBuffer()), file.name, { h, w, c: channels as 1 | 3 });
+        for (let i = 0; i < px.length; i++) this.pixels[i] = px[i] / 255;
+      } catch (e) {
+        showError(e, 'the dropped image');
+        return;
+      }
+      clearError();
+      this.show();
+      this.encoder.push(null);
+      return;
+    }
     let bmp: ImageBitmap;
     try {
       bmp = await createImageBitmap(file);
@@ -56,15 +76,22 @@ export class DrawView {
     const ctx = c.getContext('2d')!;
     ctx.drawImage(bmp, 0, 0, cols, rows);
     const d = ctx.getImageData(0, 0, cols, rows).data;
+    const hw = rows * cols;
     let mean = 0;
-    for (let i = 0; i < rows * cols; i++) {
+    for (let i = 0; i < hw; i++) {
       const a = d[4 * i + 3] / 255; // transparent counts as background
       this.pixels[i] = (a * (0.299 * d[4 * i] + 0.587 * d[4 * i + 1] + 0.114 * d[4 * i + 2])) / 255;
-      mean += this.pixels[i] / (rows * cols);
+      mean += this.pixels[i] / hw;
     }
-    if (mean > 0.5) for (let i = 0; i < this.pixels.length; i++) this.pixels[i] = 1 - this.pixels[i]; // dark ink on light paper
-    drawGrey(this.pad, this.pixels, rows, cols);
+    if (mean > 0.5) for (let i = 0; i < hw; i++) this.pixels[i] = 1 - this.pixels[i]; // dark ink on light paper
+    for (let c = 1; c < this.ex.channels; c++) this.pixels.copyWithin(c * hw, 0, hw); // grey in every channel
+    this.show();
     this.encoder.push(null);
+  }
+
+  /** Draws the pad's pixels (in colour for an RGB model). */
+  private show(): void {
+    drawPixels(this.pad, this.pixels, this.ex.rows, this.ex.cols, this.ex.channels);
   }
 
   private paint(e: PointerEvent): void {
@@ -77,17 +104,15 @@ export class DrawView {
         if (r < 0 || c < 0 || r >= rows || c >= cols) continue;
         const d = Math.hypot(r - y, c - x);
         const v = Math.min(1, Math.max(0, BRUSH + 0.5 - d));
-        this.pixels[r * cols + c] = Math.max(this.pixels[r * cols + c], v);
+        // white ink in every channel
+        for (let k = r * cols + c; k < this.pixels.length; k += rows * cols) this.pixels[k] = Math.max(this.pixels[k], v);
       }
     }
-    drawGrey(this.pad, this.pixels, rows, cols);
+    this.show();
   }
 
   private async encode(): Promise<void> {
-    // the pad is grey; an RGB model encodes it as the same plane in each channel
-    const x = new Float32Array(this.ex.channels * this.pixels.length);
-    for (let c = 0; c < this.ex.channels; c++) x.set(this.pixels, c * this.pixels.length);
-    const { mu } = await this.ex.model.encode(x);
+    const { mu } = await this.ex.model.encode(this.pixels.slice()); // a copy: painting goes on meanwhile
     const img = await this.ex.model.decode(mu);
     drawPixels(this.recon, img, this.ex.rows, this.ex.cols, this.ex.channels);
     this.plane.markDrawn(mu);
