@@ -57,3 +57,26 @@ export function writeShapePngs(dir: string, shapes: Uint8Array[], h: number, w: 
   mkdirSync(dir, { recursive: true });
   shapes.forEach((data, i) => writeFileSync(join(dir, `shape-${String(i).padStart(3, '0')}.png`), encodePng({ width: w, height: h, channels: 3, data })));
 }
+
+/**
+ * Two class folders `rust/` and `teal/` of 20 RGB PNGs each (8×8 noise around two colours, neither grey, so a
+ * decoded mean is coloured too), numbered 000…039 across both; returns each file's interleaved RGB bytes.
+ *
+ * @example
+ * const written = writeColourClassFolder(path.join(dir, 'colours'));
+ */
+export function writeColourClassFolder(folder: string): Map<string, Uint8Array> {
+  const written = new Map<string, Uint8Array>();
+  const prng = new Prng(9);
+  let k = 0;
+  for (const [name, rgb] of [['rust', [200, 70, 30]], ['teal', [30, 160, 150]]] as const) {
+    mkdirSync(join(folder, name), { recursive: true });
+    for (let i = 0; i < 20; i++) {
+      const data = Uint8Array.from({ length: 8 * 8 * 3 }, (_, j) => Math.max(0, Math.min(255, rgb[j % 3] + Math.round(60 * (prng.uniform() - 0.5)))));
+      const file = join(folder, name, `${String(k++).padStart(3, '0')}.png`);
+      writeFileSync(file, encodePng({ width: 8, height: 8, channels: 3, data }));
+      written.set(file, data);
+    }
+  }
+  return written;
+}

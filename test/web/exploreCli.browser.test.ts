@@ -4,7 +4,7 @@
 // folders, and colour; an image dropped on its pad is read as training read the folder and encoded to the
 // μ onnxruntime-node gives. Table models and oversized requests are refused with the reason.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser } from 'playwright-core';
@@ -14,10 +14,9 @@ import { VaeModel } from '../../src/models/vaeModel.js';
 import { nodeEngine } from '../../src/node.js';
 import { loadModelDir } from '../../src/node/modelDir.js';
 import { openDataSource } from '../../src/node/openDataSource.js';
-import { Prng } from '../../src/random/prng.js';
-import { encodePng } from '../../src/viz/png.js';
 import { buildExplorer } from '../../web/build.js';
 import { cli, ONE_THREAD, show, startCli, tmp } from '../cli/helpers.js';
+import { writeColourClassFolder } from '../helpers/imageFixtures.js';
 import { chromiumMissing, launchChromium } from './browser.js';
 
 const missing = chromiumMissing();
@@ -28,23 +27,6 @@ const site = path.join(dir, 'site');
 const SPLIT = { testFraction: 0.25, seed: 2 };
 let browser: Browser | undefined;
 let written: Map<string, Uint8Array>;
-
-/** Two classes of 8×8 RGB noise around different colours, 20 PNGs each; returns the interleaved RGB bytes of each file by path. */
-function writeColourFolder(): Map<string, Uint8Array> {
-  const written = new Map<string, Uint8Array>();
-  const prng = new Prng(9);
-  let k = 0;
-  for (const [name, rgb] of [['rust', [200, 70, 30]], ['teal', [30, 160, 150]]] as const) {
-    mkdirSync(path.join(folder, name), { recursive: true });
-    for (let i = 0; i < 20; i++) {
-      const data = Uint8Array.from({ length: 8 * 8 * 3 }, (_, j) => Math.max(0, Math.min(255, rgb[j % 3] + Math.round(60 * (prng.uniform() - 0.5)))));
-      const file = path.join(folder, name, `${String(k++).padStart(3, '0')}.png`);
-      writeFileSync(file, encodePng({ width: 8, height: 8, channels: 3, data }));
-      written.set(file, data);
-    }
-  }
-  return written;
-}
 
 /** Starts `vaekit explore` on a free port; resolves with its URL and a stop function. */
 async function startExplore(args: string[]): Promise<{ url: string; stop: () => Promise<void> }> {
@@ -63,7 +45,7 @@ async function startExplore(args: string[]): Promise<{ url: string; stop: () => 
 
 describe('vaekit explore on your own images', { skip: missing, timeout: 300_000 }, () => {
   before(async () => {
-    written = writeColourFolder();
+    written = writeColourClassFolder(folder);
     const [r] = await Promise.all([
       cli(['train', '--data', folder, '--image-size', '8', '--channels', '3', '--test-fraction', String(SPLIT.testFraction), '--seed', String(SPLIT.seed),
         '--latent', '2', '--hidden', '16', '--epochs', '3', '--batch', '10', '--out', run, ...ONE_THREAD]),

@@ -82,20 +82,8 @@ export async function checkTrainingFollowsNode(page: DriverPage, s: TrainSetting
   assert.equal(await step(), pausedAt, 'no steps while paused');
   await page.click('#train-resume');
   await page.waitForFunction((at) => Number(document.getElementById('train')!.dataset.step) > at, pausedAt);
-  // the main thread answers while the worker trains: a 20 ms timer, 40 times, measured in the page (the
-  // delay past 20 ms is how long the page could not answer); a string, so no transpiler helpers leak in
-  const lags = await page.evaluate<number[]>(`new Promise((resolve) => {
-    const out = [];
-    let last = performance.now();
-    const tick = () => {
-      const now = performance.now();
-      out.push(now - last - 20);
-      last = now;
-      if (out.length < 40) setTimeout(tick, 20);
-      else resolve(out);
-    };
-    setTimeout(tick, 20);
-  })`);
+  // the main thread answers while the worker trains: a 20 ms timer, 40 times, measured in the page
+  const lags = await page.evaluate<number[]>(lagProbe('out.length >= 40'));
   const stepAfter = await step();
   assert.ok(Math.max(...lags) < 100, `page answered in ${lags.map((l) => l.toFixed(0)).join(', ')} ms`);
   await page.waitFor('#train[data-state="done"]', 180_000);
@@ -115,4 +103,27 @@ export async function checkTrainingFollowsNode(page: DriverPage, s: TrainSetting
   const nodeTest = trainer.history.at(-1)!.test!.negElbo;
   assert.ok(Math.abs(pageTest - nodeTest) <= 2e-3 * nodeTest, `test −ELBO: page ${pageTest} vs node ${nodeTest}`);
   return pageTest;
+}
+
+/**
+ * Page code measuring how long the main thread could not answer: a 20 ms timer, rescheduled until `done` (an
+ * expression over `out`, the delays so far) holds; resolves with each delay past 20 ms. A string, so no
+ * transpiler helpers leak into the page.
+ *
+ * @example
+ * const lags = await page.evaluate<number[]>(lagProbe('out.length >= 40'));
+ */
+export function lagProbe(done: string): string {
+  return `new Promise((resolve) => {
+    const out = [];
+    let last = performance.now();
+    const tick = () => {
+      const now = performance.now();
+      out.push(now - last - 20);
+      last = now;
+      if (${done}) resolve(out);
+      else setTimeout(tick, 20);
+    };
+    setTimeout(tick, 20);
+  })`;
 }

@@ -22,6 +22,7 @@ import { encodePng } from '../../src/viz/png.js';
 import { cli, ONE_THREAD, show, tmp } from '../cli/helpers.js';
 import { vegaJsonToCsv } from '../helpers/tables.js';
 import { chromiumMissing } from './browser.js';
+import { lagProbe } from './pageChecks.js';
 import { checkPhotoPixels, writePhotos } from './photoCheck.js';
 import { closeTrainingPage, downloadTrainedModel, openTrainingPage } from './trainingPage.js';
 
@@ -198,19 +199,7 @@ describe('training in the page on your own data', { skip: missing }, () => {
     const big = path.join(dir, 'big.csv');
     writeFileSync(big, rows.join('\n'));
     // a 20 ms timer in the page until the data is open: the delay past 20 ms is how long the page could not answer
-    const probe = page.evaluate(`new Promise((resolve) => {
-      const out = [];
-      let last = performance.now();
-      const tick = () => {
-        const now = performance.now();
-        out.push(now - last - 20);
-        last = now;
-        const state = document.getElementById('train-data').dataset.state;
-        if ((state === 'ready' || state === 'error') && out.length > 5) resolve(out);
-        else setTimeout(tick, 20);
-      };
-      setTimeout(tick, 20);
-    })`) as Promise<number[]>;
+    const probe = page.evaluate(lagProbe(`['ready', 'error'].includes(document.getElementById('train-data').dataset.state) && out.length > 5`)) as Promise<number[]>;
     const t0 = Date.now();
     const summary = await chooseData('#train-files', big);
     const lags = await probe;

@@ -3,7 +3,7 @@
 // read by the CLI's own loaders), one dot per row, labels 0 when the file has none; interpolation picks its
 // examples from them; an RGB folder's model draws colour, the decoded canvas equal to WebModel's decode in Node.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
@@ -11,11 +11,11 @@ import { encodeNpy } from '../../src/data/npy.js';
 import { type ExplorerServer } from '../../src/node/explorerServer.js';
 import { openDataSource } from '../../src/node/openDataSource.js';
 import { Prng } from '../../src/random/prng.js';
-import { encodePng } from '../../src/viz/png.js';
 import { loadModelFromFiles } from '../../src/web/modelSource.js';
 import { webEngine } from '../../src/web/webEngine.js';
 import { WebModel } from '../../src/web/webModel.js';
 import { tmp } from '../cli/helpers.js';
+import { writeColourClassFolder } from '../helpers/imageFixtures.js';
 import { chromiumMissing } from './browser.js';
 import { closeTrainingPage, downloadTrainedModel, openTrainingPage } from './trainingPage.js';
 
@@ -83,16 +83,7 @@ describe('explore a model trained in the page on your own images', { skip: missi
 
   test('an RGB folder with two classes: labelled dots, and the decoded canvas shows the colours WebModel decodes', async () => {
     const folder = path.join(dir, 'colours');
-    // two classes of 8×8 RGB noise around different colours (neither grey): the decoded mean is coloured too
-    const prng = new Prng(9);
-    let k = 0;
-    for (const [name, rgb] of [['rust', [200, 70, 30]], ['teal', [30, 160, 150]]] as const) {
-      mkdirSync(path.join(folder, name), { recursive: true });
-      for (let i = 0; i < 20; i++) {
-        const data = Uint8Array.from({ length: 8 * 8 * 3 }, (_, j) => Math.max(0, Math.min(255, rgb[j % 3] + Math.round(60 * (prng.uniform() - 0.5)))));
-        writeFileSync(path.join(folder, name, `${String(k++).padStart(3, '0')}.png`), encodePng({ width: 8, height: 8, channels: 3, data }));
-      }
-    }
+    writeColourClassFolder(folder);
     const seed = 2;
     await trainAndExplore('#train-folder', folder, { latent: 2, hidden: 16, beta: 1, epochs: 10, batch: 12, lr: 0.02, seed, threads: 1 });
     const got = await explorerState();
