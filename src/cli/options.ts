@@ -102,7 +102,7 @@ const CACHE_DIR_HELP = 'where decoded data is cached: image folders (default: DI
 export function addDatasetOptions(cmd: Command, split: 'train' | 'test' = 'test'): Command {
   return cmd
     .addOption(new Option('--dataset <name>', 'dataset (default: the one the model was trained on)').choices(DATASET_NAMES))
-    .option('--data <dir>', 'directory with the four IDX files (default: the dataset\'s own location)')
+    .option('--data <path>', 'the data: another file or folder like the one the model was trained on, or the directory with the four IDX files of --dataset (default: what config.json records)')
     .addOption(new Option('--split <split>', 'which split').choices(['train', 'test']).default(split))
     .option('--classes <labels>', 'keep only these labels, e.g. 0,1,2', intListArg(0))
     .option('--cache-dir <dir>', CACHE_DIR_HELP);
