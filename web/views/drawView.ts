@@ -47,29 +47,34 @@ export class DrawView {
 
   /** Loads an image file into the pad (as training read images, or as MNIST draws digits) and encodes it. */
   async load(file: File): Promise<void> {
-    if (this.ownImages) {
-      const { rows: h, cols: w, channels } = this.ex;
-      try {
-        // the training data's decoder: PNG/JPEG, scaled to cover and centre-cropped, grey by luma or RGB
-        const px = await decodeWebImage(new Uint8Array(await file.arrayBuffer()), file.name, { h, w, c: channels as 1 | 3 });
-        for (let i = 0; i < px.length; i++) this.pixels[i] = px[i] / 255;
-      } catch (e) {
-        showError(e, 'the dropped image');
-        return;
-      }
-      clearError();
-      this.show();
-      this.encoder.push(null);
-      return;
+    if (!(await (this.ownImages ? this.readAsTrained(file) : this.readAsDigit(file)))) return;
+    clearError();
+    this.show();
+    this.encoder.push(null);
+  }
+
+  /** The training data's decoder: PNG/JPEG scaled to cover and centre-cropped, grey by luma or RGB. */
+  private async readAsTrained(file: File): Promise<boolean> {
+    const { rows: h, cols: w, channels } = this.ex;
+    try {
+      const px = await decodeWebImage(new Uint8Array(await file.arrayBuffer()), file.name, { h, w, c: channels as 1 | 3 });
+      for (let i = 0; i < px.length; i++) this.pixels[i] = px[i] / 255;
+      return true;
+    } catch (e) {
+      showError(e, 'the dropped image');
+      return false;
     }
+  }
+
+  /** As MNIST draws digits: stretched to the model's size, grey, light ink on dark (a light image is inverted). */
+  private async readAsDigit(file: File): Promise<boolean> {
     let bmp: ImageBitmap;
     try {
       bmp = await createImageBitmap(file);
     } catch {
       showError(new Error(`not an image this browser can decode (type "${file.type || 'unknown'}")`), file.name);
-      return;
+      return false;
     }
-    clearError();
     const { rows, cols } = this.ex;
     const c = document.createElement('canvas');
     [c.width, c.height] = [cols, rows];
@@ -84,9 +89,8 @@ export class DrawView {
       mean += this.pixels[i] / hw;
     }
     if (mean > 0.5) for (let i = 0; i < hw; i++) this.pixels[i] = 1 - this.pixels[i]; // dark ink on light paper
-    for (let c = 1; c < this.ex.channels; c++) this.pixels.copyWithin(c * hw, 0, hw); // grey in every channel
-    this.show();
-    this.encoder.push(null);
+    for (let k = 1; k < this.ex.channels; k++) this.pixels.copyWithin(k * hw, 0, hw); // grey in every channel
+    return true;
   }
 
   /** Draws the pad's pixels (in colour for an RGB model). */
