@@ -10,19 +10,15 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
 import { encodeNpy, encodeNpyHeader } from '../../src/data/npy.js';
-import { parseVaeConfig } from '../../src/models/vaeConfig.js';
-import { nodeEngine } from '../../src/node.js';
 import { type ExplorerServer } from '../../src/node/explorerServer.js';
 import { DEFAULT_FASHION_MNIST_DIR, loadFashionMnist } from '../../src/node/fashionMnist.js';
 import { openDataSource } from '../../src/node/openDataSource.js';
-import { parseTrainConfig } from '../../src/train/trainConfig.js';
-import { Trainer } from '../../src/train/trainer.js';
 import { Prng } from '../../src/random/prng.js';
 import { encodePng } from '../../src/viz/png.js';
 import { cli, ONE_THREAD, show, tmp } from '../cli/helpers.js';
 import { vegaJsonToCsv } from '../helpers/tables.js';
 import { chromiumMissing } from './browser.js';
-import { lagProbe } from './pageChecks.js';
+import { assertFollowsNode, lagProbe } from './pageChecks.js';
 import { checkPhotoPixels, writePhotos } from './photoCheck.js';
 import { closeTrainingPage, downloadTrainedModel, openTrainingPage } from './trainingPage.js';
 
@@ -90,17 +86,8 @@ describe('training in the page on your own data', { skip: missing }, () => {
     assert.equal(got.train.length, 2 * 9, '900 training rows in batches of 100, two epochs');
 
     // the same run in Node, the file read by the CLI's own loader (from disk), split as `train --data` splits it
-    const data = await openDataSource(file, { testFraction: 0.1, seed: S.seed });
-    const model = parseVaeConfig({ dataShape: [1, 28, 28], latentDim: S.latent, hidden: [S.hidden], beta: S.beta });
-    const training = parseTrainConfig({ epochs: S.epochs, batchSize: S.batch, lr: S.lr, seed: S.seed });
-    const trainer = await Trainer.create(nodeEngine({ threads: 1 }), model, training, data);
-    const nodeLoss: number[] = [];
-    await trainer.run((e) => e.type === 'step' && nodeLoss.push(e.metrics.loss));
-    assert.equal(got.train.length, nodeLoss.length);
     // wasm and native kernels round differently: measured at most 5e-7 relative over these 18 steps
-    got.train.forEach(([, l], i) => assert.ok(Math.abs(l - nodeLoss[i]) <= 1e-4 * nodeLoss[i], `step ${i + 1}: page ${l} vs node ${nodeLoss[i]}`));
-    const nodeTest = trainer.history.at(-1)!.test!.negElbo;
-    assert.ok(Math.abs(got.testNegElbo - nodeTest) <= 1e-4 * nodeTest, `test −ELBO: page ${got.testNegElbo} vs node ${nodeTest}`);
+    await assertFollowsNode(got, S, await openDataSource(file, { testFraction: 0.1, seed: S.seed }), 1e-4, [1, 28, 28]);
   });
 
   test('a CSV table: the config.json the CLI writes for the same file, and eval repeats the page’s test −ELBO', async () => {
