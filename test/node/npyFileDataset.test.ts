@@ -9,32 +9,13 @@ import { VaekitError } from '../../src/errors.js';
 import { openNpyDataset, readNpyLabels } from '../../src/node/npyFileDataset.js';
 import { NpyFileWriter } from '../../src/node/npyWriter.js';
 import { Prng } from '../../src/random/prng.js';
-import { numpy, numpyMissing } from '../helpers/numpy.js';
+import { npyLayoutsScript, numpy, numpyMissing } from '../helpers/numpy.js';
 
 const skip = numpyMissing();
 const refused = (re: RegExp) => (e: unknown) => e instanceof VaekitError && re.test(e.message);
 
-/**
- * numpy writes x in each layout and, as the truth, the float32 examples vaekit must produce:
- * [N, C, H, W] (uint8 scaled as x / 255.0 in float64, then rounded to float32).
- */
-const WRITE = `
-d = sys.argv[1]
-rng = np.random.default_rng(1)
-nhwc = rng.integers(0, 256, (37, 5, 4, 3), dtype=np.uint8)
-np.save(f'{d}/nhwc.npy', nhwc)
-np.save(f'{d}/nhwc_truth.npy', (nhwc.transpose(0, 3, 1, 2) / 255.0).astype(np.float32))
-nchw = rng.standard_normal((37, 2, 3, 4)).astype(np.float32)
-np.save(f'{d}/nchw.npy', nchw)
-np.save(f'{d}/nchw_truth.npy', nchw)
-nhw = rng.integers(0, 256, (37, 6, 7), dtype=np.uint8)
-np.save(f'{d}/nhw.npy', nhw)
-np.save(f'{d}/nhw_truth.npy', (nhw[:, None] / 255.0).astype(np.float32))
-nd = rng.standard_normal((37, 11))
-np.save(f'{d}/nd.npy', nd)
-np.save(f'{d}/nd_truth.npy', nd.astype(np.float32))
-np.save(f'{d}/y.npy', rng.integers(0, 10, 37))
-`;
+/** numpy writes each layout and its truth (test/helpers/numpy.ts). */
+const WRITE = npyLayoutsScript(37, 1);
 
 /** Reads `order` through `ds` in batches of `batch` and compares each row with the truth array. */
 function checkRows(ds: RowDataset, truth: Float32Array, order: number[], batch: number): void {

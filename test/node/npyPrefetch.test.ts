@@ -12,7 +12,7 @@ import { rowSize, type RowDataset } from '../../src/data/rowDataset.js';
 import { openNpyDataset } from '../../src/node/npyFileDataset.js';
 import { planRead } from '../../src/node/npyPrefetch.js';
 import { Prng } from '../../src/random/prng.js';
-import { numpy, numpyMissing } from '../helpers/numpy.js';
+import { npyLayoutsScript, numpy, numpyMissing } from '../helpers/numpy.js';
 
 test('a read plan visits each distinct row once, in ascending runs, and maps every position to its row', () => {
   assert.deepEqual(planRead([7, 3, 4, 7]), { slot: Int32Array.of(2, 0, 1, 2), slots: 3, runs: Float64Array.of(3, 0, 2, 7, 2, 1) });
@@ -32,19 +32,7 @@ test('a read plan visits each distinct row once, in ascending runs, and maps eve
   }
 });
 
-const WRITE = `
-d = sys.argv[1]
-rng = np.random.default_rng(2)
-nhwc = rng.integers(0, 256, (53, 4, 5, 3), dtype=np.uint8)
-np.save(f'{d}/nhwc.npy', nhwc)
-np.save(f'{d}/nhwc_truth.npy', (nhwc.transpose(0, 3, 1, 2) / 255.0).astype(np.float32))
-nchw = rng.standard_normal((53, 2, 3, 4)).astype(np.float32)
-np.save(f'{d}/nchw.npy', nchw)
-np.save(f'{d}/nchw_truth.npy', nchw)
-nd = rng.standard_normal((53, 9))
-np.save(f'{d}/nd.npy', nd)
-np.save(f'{d}/nd_truth.npy', nd.astype(np.float32))
-`;
+const WRITE = npyLayoutsScript(53, 2); // test/helpers/numpy.ts: each layout and its truth
 
 /** Reads `idx` through `ds`, announced by prefetch when `ahead`, and compares each row with the truth. */
 function readAndCheck(ds: RowDataset, truth: Float32Array, idx: number[], ahead: boolean): void {
@@ -95,12 +83,12 @@ test('a read announced by prefetch is served from the worker\'s read, made befor
       ds.prefetch!(idx);
       await sleep(1000); // it has read the three rows by now
       const fd = openSync(file, 'r+');
-      writeSync(fd, new Uint8Array(53 * 9 * 8), 0, 53 * 9 * 8, 128); // zero every value on disk
+      writeSync(fd, new Uint8Array(53 * 11 * 8), 0, 53 * 11 * 8, 128); // zero every value on disk
       closeSync(fd);
       readAndCheck(ds, truth, idx, false); // the values read ahead, before the file changed
-      const x = new Float32Array(3 * 9).fill(NaN);
+      const x = new Float32Array(3 * 11).fill(NaN);
       ds.read(idx, x); // no read-ahead now: the zeros on disk
-      assert.deepEqual(x, new Float32Array(27));
+      assert.deepEqual(x, new Float32Array(33));
     } finally {
       ds.close?.();
     }
