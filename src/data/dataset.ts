@@ -1,5 +1,6 @@
 import { VaekitError } from '../errors.js';
 import type { IdxArray } from './idx.js';
+import { U8_TO_UNIT } from './npyRows.js';
 import { arrayDataset, type RowDataset } from './rowDataset.js';
 
 /** Class indices, one per example, in the narrowest type that holds the largest ({@link labelArray}). */
@@ -68,8 +69,7 @@ export function datasetFromIdx(images: IdxArray, labels: IdxArray, name: string)
   if (n === 0 || rows === 0 || cols === 0) throw fail(`empty images (dims [${images.dims.join(', ')}])`);
   const src = images.data;
   const out = new Float32Array(src.length);
-  const scale = Float32Array.from({ length: 256 }, (_, v) => v / 255); // the same float32 values, no division per pixel
-  for (let i = 0; i < src.length; i++) out[i] = scale[src[i]];
+  for (let i = 0; i < src.length; i++) out[i] = U8_TO_UNIT[src[i]];
   return { name, images: out, labels: new Uint8Array(labels.data), n, rows, cols };
 }
 

@@ -24,7 +24,7 @@ export function encodeIdx(dims: readonly number[], data: Uint8Array | Int32Array
 }
 
 /**
- * A split's first `n` examples as the two IDX files the explorer page reads ({@link explorerSetFromIdx}):
+ * A split's first `n` examples as the two IDX files the explorer page reads ({@link imageSetFromIdx}):
  * images uint8 0…255, [n, rows, cols] for grey or [n, C, rows, cols] for colour, and labels [n], uint8 when
  * the labels are bytes, else int32 (a 300-class model keeps its labels).
  *

@@ -1,6 +1,7 @@
 import { VaekitError } from '../errors.js';
 import { labelArray, type ImageDataset, type LabelArray } from './dataset.js';
 import { type IdxArray } from './idx.js';
+import { U8_TO_UNIT } from './npyRows.js';
 
 /** A test split for the explorer: images of any channel count, labels of any width. */
 export type ImageSet = ImageDataset<LabelArray> & { channels: number };
@@ -25,9 +26,8 @@ export function imageSetFromIdx(images: IdxArray, labels: IdxArray, name: string
   const [n, channels, rows, cols] = rank === 3 ? [images.dims[0], 1, images.dims[1], images.dims[2]] : images.dims;
   if (labels.dims[0] !== n) throw fail(`${n} images but ${labels.dims[0]} labels`);
   if (n * channels * rows * cols === 0) throw fail(`empty images (dims [${images.dims.join(', ')}])`);
-  const scale = Float32Array.from({ length: 256 }, (_, v) => v / 255); // the float32 values datasetFromIdx gives
   const src = images.data;
   const out = new Float32Array(src.length);
-  for (let i = 0; i < src.length; i++) out[i] = scale[src[i]];
+  for (let i = 0; i < src.length; i++) out[i] = U8_TO_UNIT[src[i]];
   return { name, images: out, labels: labelArray(labels.data, `${name} labels`), n, rows, cols, channels };
 }

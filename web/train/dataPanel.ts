@@ -25,7 +25,7 @@ export interface DataChoice {
  */
 export function initDataPanel(changed: (name: string | undefined) => void): DataChoice {
   let files: WebFile[] = [];
-  let data: (DataPayload & { kind: string }) | undefined;
+  let data: Extract<FromDataWorker, { type: 'opened' }> | undefined; // the opened data, as the data worker sent it
   let cancel: (() => void) | undefined; // a newer choice terminates the worker of an open still decoding
   let generation = 0; // which open is the latest: an older one that finishes anyway is dropped
   let pending: Promise<void> | undefined; // the latest open, until it settles
@@ -77,7 +77,7 @@ export function initDataPanel(changed: (name: string | undefined) => void): Data
     try {
       const d = await openInWorker({ files, options: options() });
       if (mine !== generation) return; // a newer choice replaced this one
-      data = { ...d.payload, kind: d.kind };
+      data = d;
       (globalThis as { vaekitData?: DataPayload }).vaekitData = d.payload; // for tests and the console
       clearError();
       show(d.summary);
@@ -139,7 +139,7 @@ export function initDataPanel(changed: (name: string | undefined) => void): Data
     current: async () => {
       // a changed setting reopens the files; training must not start on the digits meanwhile
       while (pending) await pending;
-      return data;
+      return data?.payload;
     },
     likelihood: () => (data?.kind === 'table' ? undefined : (($('train-likelihood') as HTMLSelectElement).value as 'bernoulli' | 'gaussian')),
   };
